@@ -1,0 +1,104 @@
+import datetime
+from typing import Any
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from config.api import ERROR_RESPONSES
+from accounts.serializers import (
+    MeSerializer,
+    NewTokenSerializer,
+    SignupSerializer,
+    TokenCreateSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
+
+class SignupApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+    @extend_schema(request=SignupSerializer, responses={201: UserSerializer, **ERROR_RESPONSES})
+    def post(self, request: Request) -> Response:
+        serializer = SignupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_signup(**serializer.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenListCreateApi(generics.ListAPIView):
+    serializer_class = TokenSerializer
+    throttle_scope = "login"
+
+    def get_queryset(self) -> Any:
+        return selectors.tokens_for_user(user=self.request.user)
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.request.method == "POST":
+            return [permissions.AllowAny()]
+        return super().get_permissions()
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        if self.request.method == "POST":
+            return [ScopedRateThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(request=TokenCreateSerializer, responses={201: NewTokenSerializer, **ERROR_RESPONSES})
+    def post(self, request: Request) -> Response:
+        """Create a token with your email and password, or from a signed-in
+        website session. The secret is in the answer and never again."""
+        serializer = TokenCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = self.token_owner(request, data)
+        days = data["expires_in_days"]
+        token, secret = services.token_create(
+            user=user,
+            name=data["name"],
+            expires_in=datetime.timedelta(days=days) if days else None,
+        )
+        token.token = secret
+        return Response(NewTokenSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    def token_owner(self, request: Request, data: dict[str, Any]) -> Any:
+        if "email" in data:
+            user = authenticate(request._request, username=data["email"], password=data["password"])
+            if user is None:
+                raise exceptions.ValidationError(
+                    {"password": ["Unable to sign in with this email and password."]}
+                )
+            return user
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated(
+                "Give your email and password (or sign in on the website) to create a token."
+            )
+        if request.auth is not None:
+            raise exceptions.PermissionDenied(
+                "A token cannot create tokens: give your email and password."
+            )
+        return request.user
+
+
+class TokenDestroyApi(APIView):
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def delete(self, request: Request, token_id: int) -> Response:
+        """Revoke a token: it stops working at once."""
+        services.token_revoke(user=request.user, token_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    @extend_schema(responses={200: MeSerializer, **ERROR_RESPONSES})
+    def get(self, request: Request) -> Response:
+        """Your account: email, plan with its limits, and this month's use."""
+        user = request.user
+        user.usage = selectors.usage_this_month(user=user)
+        return Response(MeSerializer(user).data)

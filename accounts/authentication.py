@@ -1,0 +1,41 @@
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from knox.auth import TokenAuthentication
+from rest_framework.authentication import get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from accounts.services import token_touch
+
+KEYWORDS = (b"token", b"bearer")
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """knox tokens, sent as `Authorization: Token <key>` or `Bearer <key>`."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in KEYWORDS:
+            return None
+        if len(parts) != 2:
+            raise AuthenticationFailed("Invalid Authorization header: expected '<Token|Bearer> <key>'.")
+        user, token = self.authenticate_credentials(parts[1])
+        token_touch(token=token)
+        return user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return "Token"
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "`Authorization: Bearer <key>` (or `Token <key>`); "
+            "create a key with POST /api/v1/accounts/tokens/.",
+        }

@@ -1,0 +1,100 @@
+"""What every API view shares: the error format and pagination.
+
+Every error answers JSON of one shape, with a message a person can read that
+names the field at fault:
+
+    {"message": "email: Enter a valid email address.",
+     "code": "invalid",
+     "errors": {"email": ["Enter a valid email address."]}}
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination, serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import ServiceError
+
+
+class ErrorSerializer(serializers.Serializer):
+    message = serializers.CharField(help_text="What went wrong, naming the field at fault.")
+    code = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages per field, for forms.",
+    )
+
+
+ERROR_RESPONSES = {code: ErrorSerializer for code in (400, 401, 403, 404, 429)}
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> list[str]:
+    """Turn DRF's nested error detail into "field: message" lines."""
+    if isinstance(detail, dict):
+        lines = []
+        for key, value in detail.items():
+            name = "" if key in ("non_field_errors", "__all__") else str(key)
+            path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            lines.extend(flatten_errors(value, path))
+        return lines
+    if isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):
+            return [f"{prefix}: {item}" if prefix else str(item) for item in detail]
+        lines = []
+        for index, item in enumerate(detail):
+            if item:
+                lines.extend(flatten_errors(item, f"{prefix}[{index}]"))
+        return lines
+    return [f"{prefix}: {detail}" if prefix else str(detail)]
+
+
+def error_response(message: str, *, code: str, status_code: int, errors: Any = None) -> Response:
+    body: dict[str, Any] = {"message": message, "code": code}
+    if errors is not None:
+        body["errors"] = errors
+    return Response(body, status=status_code)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ServiceError):
+        errors = {exc.field: [exc.message]} if exc.field else None
+        message = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        return error_response(message, code=exc.code, status_code=exc.status_code, errors=errors)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    code = exc.get_codes() if not isinstance(exc, exceptions.ValidationError) else "invalid"
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        message = "; ".join(flatten_errors(exc.detail)) or "Invalid input."
+        response.data = {"message": message, "code": "invalid", "errors": errors}
+        return response
+    if isinstance(exc, exceptions.ParseError):
+        response.data = {"message": f"Malformed request body: {exc.detail}", "code": "parse_error"}
+        return response
+    response.data = {"message": str(exc.detail), "code": code if isinstance(code, str) else "error"}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        response.data["retry_after"] = int(exc.wait)
+    return response
+
+
+__all__ = ["ERROR_RESPONSES", "ErrorSerializer", "Pagination", "error_response", "exception_handler", "flatten_errors"]
