@@ -20,6 +20,10 @@ class ApiTokenAuthentication(TokenAuthentication):
             return None
         if len(parts) != 2:
             raise AuthenticationFailed("Invalid Authorization header: expected '<Token|Bearer> <key>'.")
+        try:
+            parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise AuthenticationFailed("Invalid token.") from None
         user, token = self.authenticate_credentials(parts[1])
         token_touch(token=token)
         return user, token

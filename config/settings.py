@@ -187,7 +187,9 @@ CELERY_TIMEZONE = "UTC"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production serves collected files; elsewhere WhiteNoise finds them in the apps.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))) if PRODUCTION else None
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
@@ -260,6 +262,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Thread Navigator] "
 
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Thread Navigator <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if PRODUCTION and not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured("EMAIL_URL must be set when APP_ENV=production")
 if env.str("EMAIL_URL", default=""):
     # e.g. smtp+tls://user:password@mail.example.com:587
     _email = env.email("EMAIL_URL")

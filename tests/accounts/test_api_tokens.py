@@ -1,0 +1,171 @@
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+TOKENS = "/api/v1/accounts/tokens/"
+ME = "/api/v1/accounts/me/"
+
+
+def create_token(api, user, password, name="laptop", **extra):
+    response = api.post(TOKENS, {"email": user.email, "password": password, "name": name, **extra})
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_token_from_email_and_password_is_shown_once_and_stored_hashed(api, alice, password):
+    body = create_token(api, alice, password)
+
+    secret = body["token"]
+    assert secret.startswith("tn_")
+    assert body["name"] == "laptop"
+    stored = ApiToken.objects.get(id=body["id"])
+    assert secret not in {stored.digest, stored.token_key}
+    assert stored.digest != secret and len(stored.digest) == 128
+
+    api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    listed = api.get(TOKENS).json()["results"]
+    assert [token["name"] for token in listed] == ["laptop"]
+    assert "token" not in listed[0]
+    assert secret not in str(listed)
+
+
+@pytest.mark.parametrize("keyword", ["Token", "Bearer", "bearer"])
+def test_token_and_bearer_headers_both_work(api, alice, password, keyword):
+    secret = create_token(api, alice, password)["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"{keyword} {secret}")
+
+    response = api.get(ME)
+
+    assert response.status_code == 200
+    assert response.json()["email"] == "alice@example.com"
+
+
+def test_several_named_tokens_per_user(api, alice, password):
+    for name in ("ci", "laptop", "zapier"):
+        create_token(api, alice, password, name=name)
+
+    api.force_authenticate(alice)
+    names = sorted(t["name"] for t in api.get(TOKENS).json()["results"])
+
+    assert names == ["ci", "laptop", "zapier"]
+
+
+def test_wrong_password_gets_no_token(api, alice):
+    response = api.post(TOKENS, {"email": alice.email, "password": "not the password at all"})
+
+    assert response.status_code == 400
+    assert "password" in response.json()["errors"]
+    assert not ApiToken.objects.exists()
+
+
+def test_email_without_password_is_refused_naming_password(api, alice):
+    response = api.post(TOKENS, {"email": alice.email})
+
+    assert response.status_code == 400
+    assert "password" in response.json()["errors"]
+
+
+def test_email_is_case_insensitive_for_tokens(api, alice, password):
+    response = api.post(TOKENS, {"email": "ALICE@Example.com", "password": password})
+
+    assert response.status_code == 201
+
+
+def test_token_from_a_website_session(client, alice):
+    client.force_login(alice)
+
+    response = client.post(TOKENS, {"name": "from the site"}, content_type="application/json")
+
+    assert response.status_code == 201
+    assert response.json()["token"].startswith("tn_")
+    assert ApiToken.objects.get().user == alice
+
+
+def test_session_token_creation_needs_csrf(alice):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+
+    response = strict.post(TOKENS, {"name": "x"}, content_type="application/json")
+
+    assert response.status_code == 403
+    assert not ApiToken.objects.exists()
+
+
+def test_a_token_cannot_mint_tokens(api, alice, password):
+    secret = create_token(api, alice, password)["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    response = api.post(TOKENS, {"name": "another"})
+
+    assert response.status_code == 403
+    assert ApiToken.objects.count() == 1
+
+
+def test_anonymous_without_credentials_gets_401(api, db):
+    assert api.post(TOKENS, {"name": "x"}).status_code == 401
+    assert api.get(TOKENS).status_code == 401
+    assert api.get(ME).status_code == 401
+
+
+def test_revoked_token_is_refused(api, alice, password):
+    body = create_token(api, alice, password)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+
+    assert api.delete(f"{TOKENS}{body['id']}/").status_code == 204
+    response = api.get(ME)
+
+    assert response.status_code == 401
+    assert not ApiToken.objects.filter(id=body["id"]).exists()
+
+
+def test_other_user_gets_404_revoking_a_token(api, alice, bob, password):
+    alices = create_token(api, alice, password)
+    api.force_authenticate(bob)
+
+    response = api.delete(f"{TOKENS}{alices['id']}/")
+
+    assert response.status_code == 404
+    assert ApiToken.objects.filter(id=alices["id"], user=alice).exists()
+    assert api.get(TOKENS).json()["results"] == []
+
+
+def test_expired_token_is_refused(api, alice, password):
+    body = create_token(api, alice, password, expires_in_days=1)
+    ApiToken.objects.filter(id=body["id"]).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+
+    assert api.get(ME).status_code == 401
+
+
+def test_garbage_tokens_are_refused(api, alice, password):
+    create_token(api, alice, password)
+    for header in ("Token", "Token a b", "Bearer tn_nonsense", "Token \u00e9\u00e9\u00e9"):
+        api.credentials(HTTP_AUTHORIZATION=header)
+        assert api.get(ME).status_code == 401, header
+
+
+def test_token_creation_is_throttled_per_client(api, alice, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, "login": "3/min"})
+    statuses = [
+        api.post(TOKENS, {"email": alice.email, "password": f"guess number {i}"}).status_code
+        for i in range(4)
+    ]
+
+    assert statuses == [400, 400, 400, 429]
+    assert "retry_after" in api.post(TOKENS, {"email": alice.email, "password": "x"}).json()
+
+
+def test_bad_expiry_is_refused_naming_the_field(api, alice, password):
+    response = api.post(
+        TOKENS, {"email": alice.email, "password": password, "expires_in_days": 0}
+    )
+
+    assert response.status_code == 400
+    assert "expires_in_days" in response.json()["errors"]
