@@ -9,8 +9,15 @@ from accounts.models import ApiToken, MonthlyUsage, Plan, User
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
-        "code", "name", "price_per_month_cents", "exports_per_month", "max_scale",
-        "watermark_forced", "bulk_max_threads", "api_requests_per_minute", "shows_ads",
+        "code",
+        "name",
+        "price_per_month_cents",
+        "exports_per_month",
+        "max_scale",
+        "watermark_forced",
+        "bulk_max_threads",
+        "api_requests_per_minute",
+        "shows_ads",
     ]
 
     def has_delete_permission(self, request: HttpRequest, obj: Plan | None = None) -> bool:

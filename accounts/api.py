@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -10,15 +11,18 @@ from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from config.api import ERROR_RESPONSES
+from accounts.authentication import signed_in_user
 from accounts.serializers import (
     MeSerializer,
     NewTokenSerializer,
     SignupSerializer,
     TokenCreateSerializer,
     TokenSerializer,
+    UsageSerializer,
     UserSerializer,
 )
+from config.api import ERROR_RESPONSES
+
 
 class SignupApi(APIView):
     authentication_classes: list[type] = []
@@ -39,9 +43,9 @@ class TokenListCreateApi(generics.ListAPIView):
     throttle_scope = "login"
 
     def get_queryset(self) -> Any:
-        return selectors.tokens_for_user(user=self.request.user)
+        return selectors.tokens_for_user(user=signed_in_user(self.request))
 
-    def get_permissions(self) -> list[permissions.BasePermission]:
+    def get_permissions(self) -> Sequence[Any]:
         if self.request.method == "POST":
             return [permissions.AllowAny()]
         return super().get_permissions()
@@ -81,9 +85,7 @@ class TokenListCreateApi(generics.ListAPIView):
                 "Give your email and password (or sign in on the website) to create a token."
             )
         if request.auth is not None:
-            raise exceptions.PermissionDenied(
-                "A token cannot create tokens: give your email and password."
-            )
+            raise exceptions.PermissionDenied("A token cannot create tokens: give your email and password.")
         return request.user
 
 
@@ -91,7 +93,7 @@ class TokenDestroyApi(APIView):
     @extend_schema(responses={204: None, **ERROR_RESPONSES})
     def delete(self, request: Request, token_id: int) -> Response:
         """Revoke a token: it stops working at once."""
-        services.token_revoke(user=request.user, token_id=token_id)
+        services.token_revoke(user=signed_in_user(request), token_id=token_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -99,6 +101,6 @@ class MeApi(APIView):
     @extend_schema(responses={200: MeSerializer, **ERROR_RESPONSES})
     def get(self, request: Request) -> Response:
         """Your account: email, plan with its limits, and this month's use."""
-        user = request.user
-        user.usage = selectors.usage_this_month(user=user)
-        return Response(MeSerializer(user).data)
+        user = signed_in_user(request)
+        usage = UsageSerializer(selectors.usage_this_month(user=user)).data
+        return Response({**UserSerializer(user).data, "usage": usage})

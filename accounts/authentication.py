@@ -1,14 +1,24 @@
 from typing import Any
 
+from django.http import HttpRequest
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from rest_framework.authentication import get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.request import Request
 
+from accounts.models import User
 from accounts.services import token_touch
 
 KEYWORDS = (b"token", b"bearer")
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The request's user, for views that only run for signed-in users."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated()
+    return user
 
 
 class ApiTokenAuthentication(TokenAuthentication):

@@ -1,4 +1,5 @@
 import datetime
+from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -75,7 +76,7 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=normalize_email(username or ""))
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person with an account. The email address is the login; it is stored
     lower-cased and unique whatever its case."""
 
@@ -89,7 +90,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         constraints = [

@@ -13,10 +13,7 @@ def tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
 
 def usage_this_month(*, user: User) -> dict[str, object]:
     start = month_start()
-    used = (
-        MonthlyUsage.objects.filter(user=user, month=start).values_list("exports", flat=True).first()
-        or 0
-    )
+    used = MonthlyUsage.objects.filter(user=user, month=start).values_list("exports", flat=True).first() or 0
     limit = user.plan.exports_per_month
     resets = next_month_start(start)
     return {

@@ -49,7 +49,11 @@ class TokenCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, help_text="With password, when not signed in.")
     password = serializers.CharField(required=False, write_only=True, trim_whitespace=False)
     expires_in_days = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, max_value=3650,
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=3650,
         help_text="Omit or null for a token that never expires.",
     )
 

@@ -21,16 +21,22 @@ from config.errors import ServiceError
 
 
 class ErrorSerializer(serializers.Serializer):
-    message = serializers.CharField(help_text="What went wrong, naming the field at fault.")
-    code = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="Messages per field, for forms.",
-    )
+    """The error body, for the OpenAPI document. Declared through get_fields
+    because a field called `errors` would hide Serializer.errors."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "message": serializers.CharField(help_text="What went wrong, naming the field at fault."),
+            "code": serializers.CharField(),
+            "errors": serializers.DictField(
+                child=serializers.ListField(child=serializers.CharField()),
+                required=False,
+                help_text="Messages per field, for forms.",
+            ),
+        }
 
 
-ERROR_RESPONSES = {code: ErrorSerializer for code in (400, 401, 403, 404, 429)}
+ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404, 429), ErrorSerializer)
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -67,13 +73,11 @@ def error_response(message: str, *, code: str, status_code: int, errors: Any = N
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ServiceError):
-        errors = {exc.field: [exc.message]} if exc.field else None
+        field_errors = {exc.field: [exc.message]} if exc.field else None
         message = f"{exc.field}: {exc.message}" if exc.field else exc.message
-        return error_response(message, code=exc.code, status_code=exc.status_code, errors=errors)
+        return error_response(message, code=exc.code, status_code=exc.status_code, errors=field_errors)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        )
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     if isinstance(exc, PermissionDenied):
@@ -92,9 +96,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"message": f"Malformed request body: {exc.detail}", "code": "parse_error"}
         return response
     response.data = {"message": str(exc.detail), "code": code if isinstance(code, str) else "error"}
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        response.data["retry_after"] = int(exc.wait)
+    wait = getattr(exc, "wait", None)
+    if isinstance(exc, exceptions.Throttled) and wait is not None:
+        response.data["retry_after"] = int(wait)
     return response
 
 
-__all__ = ["ERROR_RESPONSES", "ErrorSerializer", "Pagination", "error_response", "exception_handler", "flatten_errors"]
+__all__ = [
+    "ERROR_RESPONSES",
+    "ErrorSerializer",
+    "Pagination",
+    "error_response",
+    "exception_handler",
+    "flatten_errors",
+]

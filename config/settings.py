@@ -150,9 +150,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT + 30)
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT * 3)
 if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
-    raise ImproperlyConfigured(
-        "Celery limits must satisfy soft time limit < time limit < visibility timeout"
-    )
+    raise ImproperlyConfigured("Celery limits must satisfy soft time limit < time limit < visibility timeout")
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -315,7 +313,7 @@ REST_KNOX = {
     "TOKEN_TTL": None,
     "AUTH_HEADER_PREFIX": "Token",
 }
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Thread Navigator API",

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.authentication import signed_in_user
 from accounts.models import Plan
 from accounts.selectors import usage_this_month
 
@@ -14,4 +15,5 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/dashboard.html", {"usage": usage_this_month(user=request.user)})
+    usage = usage_this_month(user=signed_in_user(request))
+    return render(request, "frontend/dashboard.html", {"usage": usage})

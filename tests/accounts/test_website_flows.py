@@ -19,7 +19,9 @@ def test_sign_up_lands_on_the_dashboard(client):
     assert b'name="email"' in page.content
 
     response = client.post(
-        "/accounts/signup/", {"email": "Carol@Example.com", "password1": "violet harbour lantern"}, follow=True
+        "/accounts/signup/",
+        {"email": "Carol@Example.com", "password1": "violet harbour lantern"},
+        follow=True,
     )
 
     assert response.redirect_chain[-1][0] == "/dashboard/"
@@ -31,7 +33,9 @@ def test_sign_up_lands_on_the_dashboard(client):
 
 
 def test_sign_up_with_a_taken_email_shows_an_error(client, alice):
-    response = client.post("/accounts/signup/", {"email": "ALICE@example.com", "password1": "violet harbour lantern"})
+    response = client.post(
+        "/accounts/signup/", {"email": "ALICE@example.com", "password1": "violet harbour lantern"}
+    )
 
     assert response.status_code == 200
     assert b"already" in response.content
@@ -49,7 +53,9 @@ def test_sign_up_with_a_weak_password_shows_an_error(client):
 def test_log_in_and_log_out(client, alice, password):
     assert client.get("/dashboard/").status_code == 302
 
-    response = client.post("/accounts/login/", {"login": "Alice@Example.com", "password": password}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"login": "Alice@Example.com", "password": password}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/dashboard/"
     assert b"alice@example.com" in response.content
 
@@ -120,5 +126,6 @@ def test_landing_page_shows_plans_from_the_database(client, db):
 
     assert response.status_code == 200
     assert b"Sign up free" in response.content
-    assert b"Pro" in response.content and b"Free" in response.content
+    assert b"Pro" in response.content
+    assert b"Free" in response.content
     assert b"50 exports a month" in response.content

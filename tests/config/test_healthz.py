@@ -19,7 +19,10 @@ def test_healthz_fails_when_storage_cannot_be_written(client, settings, tmp_path
     blocker.write_text("a file where the media folder should be")
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(blocker)}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocker)},
+        },
     }
 
     response = client.get("/healthz")

@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+
+from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +77,9 @@ def test_production_settings_are_secure_and_use_the_services():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "True", "True", "True",
+        "True",
+        "True",
+        "True",
         "django.db.backends.postgresql",
         "django.core.cache.backends.redis.RedisCache",
         "redis://cache.internal:6379/0",
@@ -83,17 +88,23 @@ def test_production_settings_are_secure_and_use_the_services():
 
 
 def test_defaults_need_no_servers(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "APP_ENV"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "APP_ENV"}
+    }
     env["DATA_DIR"] = str(tmp_path)
     code = (
         "from django.conf import settings as s;"
-        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.STORAGES['default']['BACKEND'])"
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL,"
+        " s.STORAGES['default']['BACKEND'])"
     )
     result = manage("shell", "--no-imports", "-c", code, env=env)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "False", "django.db.backends.sqlite3", "filesystem://", "django.core.files.storage.FileSystemStorage"
+        "False",
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "django.core.files.storage.FileSystemStorage",
     ]
 
 
@@ -103,3 +114,11 @@ def test_malformed_database_url_fails_loudly(tmp_path):
     result = manage("check", env=env)
 
     assert result.returncode != 0
+
+
+@pytest.mark.django_db
+def test_ci_runs_against_postgresql():
+    require_service(connection.vendor == "postgresql", "DATABASE_URL (PostgreSQL)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        assert cursor.fetchone()[0].startswith("PostgreSQL")

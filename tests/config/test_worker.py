@@ -29,10 +29,30 @@ def embedded_env(data_dir: Path) -> dict[str, str]:
 
 def start_worker(env: dict[str, str], queue: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--queues", queue, "--loglevel", "info", "--without-heartbeat", "--without-gossip",
-         "--without-mingle", "--hostname", f"test-{queue}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--loglevel",
+            "info",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -46,7 +66,11 @@ def ping_through(env: dict[str, str], queue: str) -> Iterator[subprocess.Complet
     try:
         yield subprocess.run(
             [sys.executable, "manage.py", "worker_ping", "--queue", queue, "--timeout", "60"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     finally:
         worker.terminate()
@@ -79,7 +103,11 @@ def test_ping_fails_clearly_when_no_worker_listens(tmp_path, queue):
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "manage.py", "worker_ping", "--queue", queue, "--timeout", "2"],
-        cwd=ROOT, env=embedded_env(tmp_path), capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=embedded_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert result.returncode != 0
