@@ -36,8 +36,6 @@ class Plan(models.Model):
 
     @property
     def price_display(self) -> str:
-        if not self.price_per_month_cents:
-            return "Free"
         dollars, cents = divmod(self.price_per_month_cents, 100)
         return f"${dollars}" if not cents else f"${dollars}.{cents:02d}"
 

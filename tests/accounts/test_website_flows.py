@@ -17,6 +17,7 @@ def test_sign_up_lands_on_the_dashboard(client):
     page = client.get("/accounts/signup/")
     assert page.status_code == 200
     assert b'name="email"' in page.content
+    assert b"/static/frontend/app.css" in page.content, "account pages use the site's layout"
 
     response = client.post(
         "/accounts/signup/",
