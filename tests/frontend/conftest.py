@@ -1,0 +1,27 @@
+"""Browser tests drive the system Chromium (never a downloaded browser)."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import require_service
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# calls from the same thread are safe here because the test waits on them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    require_service(os.path.exists(CHROMIUM), "Chromium (/usr/bin/chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }
