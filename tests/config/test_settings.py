@@ -103,7 +103,7 @@ def test_defaults_need_no_servers(tmp_path):
     assert result.stdout.split() == [
         "False",
         "django.db.backends.sqlite3",
-        "filesystem://",
+        "filesystem://localhost/",
         "django.core.files.storage.FileSystemStorage",
     ]
 
