@@ -19,7 +19,16 @@ def production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "DATABASE_URL", "CACHE_URL", "REDIS_URL", "SECRET_KEY", "DATA_DIR"}
+        if key
+        not in {
+            "DEBUG",
+            "DATABASE_URL",
+            "CACHE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "DATA_DIR",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         APP_ENV="production",

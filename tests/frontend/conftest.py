@@ -7,11 +7,16 @@ import pytest
 
 from tests.conftest import require_service
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM
-# calls from the same thread are safe here because the test waits on them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in the test thread; the ORM
+    # calls the test makes from that thread are safe because it waits on them.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")
