@@ -30,3 +30,8 @@ class Conflict(ServiceError):
 class QuotaExceeded(ServiceError):
     status_code = 429
     code = "quota_exceeded"
+
+
+class Forbidden(ServiceError):
+    status_code = 403
+    code = "forbidden"

@@ -222,6 +222,16 @@ STORAGES = {
     },
 }
 
+# --- Threads: limits on what people import and upload ------------------------------
+
+THREAD_MAX_POSTS = env.int("THREAD_MAX_POSTS", default=500)
+POST_MAX_CHARS = env.int("POST_MAX_CHARS", default=10_000)
+POST_MAX_IMAGES = env.int("POST_MAX_IMAGES", default=4)
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# A full thread (500 posts of 10,000 characters) fits in one JSON body.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=24 * 1024 * 1024)
+
 # --- Accounts and authentication ------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"

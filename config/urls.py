@@ -6,6 +6,7 @@ from config.health import healthz
 
 api_v1: list[URLPattern | URLResolver] = [
     path("accounts/", include("accounts.urls")),
+    path("", include("threads.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
 ]

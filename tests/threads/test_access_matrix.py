@@ -1,0 +1,179 @@
+"""Every thread, preset and image route × {owner, other user, anonymous}.
+
+The routes come from the URL resolver, so a new route that is not in MATRIX
+fails `test_every_route_is_in_the_matrix` until someone decides who may use it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import png_bytes, thread_with_posts
+from threads.models import Post, PostImage, StylePreset, Thread
+from threads.services import post_image_add, thread_set_avatar
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: Callable[[dict[str, Any]], str]
+    body: Callable[[], dict[str, Any]] | None = None
+    multipart: bool = False
+    owner_status: int = 200
+
+
+def image_body() -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("x.png", png_bytes(), content_type="image/png")}
+
+
+MATRIX: dict[str, list[Case]] = {
+    "thread-detail": [
+        Case("get", lambda o: f"/api/v1/threads/{o['thread'].pk}/"),
+        Case("patch", lambda o: f"/api/v1/threads/{o['thread'].pk}/", lambda: {"title": "changed"}),
+        Case("delete", lambda o: f"/api/v1/threads/{o['thread'].pk}/", owner_status=204),
+    ],
+    "thread-avatar": [
+        Case("get", lambda o: f"/api/v1/threads/{o['thread'].pk}/avatar/"),
+        Case("post", lambda o: f"/api/v1/threads/{o['thread'].pk}/avatar/", image_body, multipart=True),
+    ],
+    "post-images": [
+        Case("post", lambda o: f"/api/v1/threads/{o['thread'].pk}/posts/1/images/", image_body, True, 201),
+    ],
+    "post-image-file": [
+        Case("get", lambda o: f"/api/v1/threads/{o['thread'].pk}/posts/1/images/{o['image'].pk}/"),
+        Case(
+            "delete",
+            lambda o: f"/api/v1/threads/{o['thread'].pk}/posts/1/images/{o['image'].pk}/",
+            owner_status=204,
+        ),
+    ],
+    "preset-detail": [
+        Case("get", lambda o: f"/api/v1/presets/{o['preset'].pk}/"),
+        Case("patch", lambda o: f"/api/v1/presets/{o['preset'].pk}/", lambda: {"name": "changed"}),
+        Case("delete", lambda o: f"/api/v1/presets/{o['preset'].pk}/", owner_status=204),
+    ],
+}
+# Collections answer only the caller's own rows; they are checked below.
+COLLECTIONS = {"thread-list", "thread-import", "preset-list"}
+
+
+def threads_api_route_names() -> set[str]:
+    def walk(patterns: list[URLPattern | URLResolver]) -> set[str]:
+        names: set[str] = set()
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "threads-api":
+                    names |= {p.name for p in pattern.url_patterns if isinstance(p, URLPattern) and p.name}
+                names |= walk(pattern.url_patterns)
+        return names
+
+    return walk(get_resolver().url_patterns)
+
+
+def test_every_route_is_in_the_matrix():
+    assert threads_api_route_names() == set(MATRIX) | COLLECTIONS
+
+
+@pytest.fixture
+def alices(alice):
+    thread = thread_with_posts(alice, "alice's first post", "alice's second post")
+    post = thread.posts.get(position=1)
+    image = post_image_add(post=post, upload=SimpleUploadedFile("a.png", png_bytes()), alt="alice's")
+    thread_set_avatar(thread=thread, upload=SimpleUploadedFile("a.png", png_bytes()))
+    preset = StylePreset.objects.create(owner=alice, name="Alice's", style={"version": 1})
+    return {"thread": thread, "image": image, "preset": preset}
+
+
+def snapshot() -> list[Any]:
+    return [
+        list(Thread.objects.values_list("id", "title", "avatar", "updated")),
+        list(Post.objects.values_list("id", "position", "text")),
+        list(PostImage.objects.values_list("id", "file", "alt")),
+        list(StylePreset.objects.values_list("id", "name", "style")),
+    ]
+
+
+def send(api, case: Case, objects: dict[str, Any]):
+    body = case.body() if case.body else None
+    return getattr(api, case.method)(
+        case.path(objects), body, format="multipart" if case.multipart else "json"
+    )
+
+
+CASES = [(name, case) for name, cases in MATRIX.items() for case in cases]
+IDS = [f"{name}-{case.method}" for name, case in CASES]
+
+
+@pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
+def test_other_user_gets_404_and_nothing_changes(api, bob, alices, name, case):
+    api.force_authenticate(bob)
+    before = snapshot()
+
+    response = send(api, case, alices)
+
+    assert response.status_code == 404, response.content
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
+def test_anonymous_gets_401_and_nothing_changes(api, alices, name, case):
+    before = snapshot()
+
+    response = send(api, case, alices)
+
+    assert response.status_code == 401
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
+def test_owner_can(api, alice, alices, name, case):
+    api.force_authenticate(alice)
+
+    response = send(api, case, alices)
+
+    assert response.status_code == case.owner_status, response.content
+
+
+def test_collections_show_only_the_callers_rows(api, bob, alices):
+    api.force_authenticate(bob)
+
+    threads = api.get("/api/v1/threads/").json()
+    presets = api.get("/api/v1/presets/", {"page_size": 100}).json()["results"]
+
+    assert threads["count"] == 0
+    assert all(p["is_builtin"] for p in presets)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/threads/"),
+        ("post", "/api/v1/threads/"),
+        ("post", "/api/v1/threads/import/"),
+        ("get", "/api/v1/presets/"),
+        ("post", "/api/v1/presets/"),
+    ],
+)
+def test_collections_need_a_signed_in_user(api, db, method, path):
+    assert getattr(api, method)(path, {}).status_code == 401
+
+
+def test_bob_cannot_upload_into_alices_thread_by_guessing(api, bob, alices):
+    api.force_authenticate(bob)
+    before = snapshot()
+
+    for position in (1, 2, 3):
+        response = api.post(
+            f"/api/v1/threads/{alices['thread'].pk}/posts/{position}/images/",
+            image_body(),
+            format="multipart",
+        )
+        assert response.status_code == 404
+
+    assert snapshot() == before

@@ -1,0 +1,121 @@
+"""The documented thread JSON:
+
+    {"title"?: str,
+     "author": {"name": str, "handle": str, "avatar_url"?: str},
+     "posts": [{"text": str, "images"?: [{"url"?: str, "alt"?: str}]}]}
+
+Strict: unknown keys, wrong types and missing keys are refused naming their
+path (`posts[2].text`). Image URLs are recorded, never fetched.
+"""
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+from threads.importers.model import ImportedImage, ImportedPost, ImportedThread, ImportLimits, InvalidImport
+from threads.importers.mojibake import repair_mojibake
+
+HANDLE = re.compile(r"^@?(\w{1,30})$")
+
+
+def load(content: str | dict[str, Any]) -> Any:
+    if not isinstance(content, str):
+        return content
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise InvalidImport(
+            f"The JSON is malformed: {exc.msg} (line {exc.lineno}, column {exc.colno}).", field="content"
+        ) from exc
+    except RecursionError as exc:
+        raise InvalidImport("The JSON is nested too deeply.", field="content") from exc
+
+
+def obj(value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidImport("must be an object.", field=path)
+    for key in value:
+        if key not in required + optional:
+            raise InvalidImport(
+                f"is not a known field; allowed: {', '.join(required + optional)}.",
+                field=join(path, str(key)),
+            )
+    for key in required:
+        if key not in value:
+            raise InvalidImport("is required.", field=join(path, key))
+    return value
+
+
+def join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def text(value: Any, path: str, *, limit: int | None = None, blank: bool = True) -> str:
+    if not isinstance(value, str):
+        raise InvalidImport("must be a string.", field=path)
+    value = unicodedata.normalize("NFC", repair_mojibake(value.replace("\r\n", "\n")))
+    if not blank and not value.strip():
+        raise InvalidImport("must not be empty.", field=path)
+    if limit is not None and len(value) > limit:
+        raise InvalidImport(f"must be at most {limit:,} characters.", field=path)
+    return value
+
+
+def url(value: Any, path: str) -> str:
+    value = text(value, path, limit=2048).strip()
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+        raise InvalidImport("must be an http:// or https:// address.", field=path)
+    return value
+
+
+def image(value: Any, path: str) -> ImportedImage:
+    given = obj(value, path, (), ("url", "alt"))
+    address = url(given["url"], f"{path}.url") if given.get("url") is not None else None
+    return ImportedImage(url=address, alt=text(given.get("alt", ""), f"{path}.alt", limit=1000))
+
+
+def post(value: Any, path: str, limits: ImportLimits) -> ImportedPost:
+    given = obj(value, path, ("text",), ("images",))
+    body = text(given["text"], f"{path}.text").strip()
+    if len(body) > limits.max_post_chars:
+        number = int(path[6:-1]) + 1
+        raise InvalidImport(
+            f"Post {number} is {len(body):,} characters long; the limit is {limits.max_post_chars:,}.",
+            field=f"{path}.text",
+        )
+    images = given.get("images", [])
+    if not isinstance(images, list):
+        raise InvalidImport("must be a list.", field=f"{path}.images")
+    if len(images) > limits.max_images_per_post:
+        raise InvalidImport(
+            f"has {len(images)} images; the limit is {limits.max_images_per_post}.", field=f"{path}.images"
+        )
+    return ImportedPost(
+        text=body, images=tuple(image(v, f"{path}.images[{i}]") for i, v in enumerate(images))
+    )
+
+
+def parse_json_thread(content: str | dict[str, Any], limits: ImportLimits) -> ImportedThread:
+    document = obj(load(content), "", ("author", "posts"), ("title",))
+    author = obj(document["author"], "author", ("name", "handle"), ("avatar_url",))
+    handle = text(author["handle"], "author.handle").strip()
+    if not HANDLE.match(handle):
+        raise InvalidImport(
+            "must be 1-30 letters, digits or underscores, with or without @.", field="author.handle"
+        )
+    posts = document["posts"]
+    if not isinstance(posts, list):
+        raise InvalidImport("must be a list.", field="posts")
+    if len(posts) > limits.max_posts:
+        raise InvalidImport(
+            f"A thread can have at most {limits.max_posts} posts (this one has {len(posts)}).", field="posts"
+        )
+    avatar = author.get("avatar_url")
+    return ImportedThread(
+        title=text(document.get("title", ""), "title", limit=200).strip(),
+        author_name=text(author["name"], "author.name", limit=100, blank=False).strip(),
+        handle=handle.lstrip("@"),
+        avatar_url=url(avatar, "author.avatar_url") if avatar is not None else None,
+        posts=tuple(post(value, f"posts[{index}]", limits) for index, value in enumerate(posts)),
+    )

@@ -1,0 +1,67 @@
+"""What every importer returns, and the one error they raise."""
+
+from dataclasses import dataclass
+
+from config.errors import Invalid
+
+
+class InvalidImport(Invalid):
+    pass
+
+
+@dataclass(frozen=True)
+class ImportedImage:
+    url: str | None  # None: a placeholder for an image we do not have
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class ImportedPost:
+    text: str
+    images: tuple[ImportedImage, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportedThread:
+    title: str
+    author_name: str
+    handle: str  # without the leading @
+    avatar_url: str | None
+    posts: tuple[ImportedPost, ...]
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    max_posts: int = 500
+    max_post_chars: int = 10_000
+    max_images_per_post: int = 4
+
+
+def check_limits(posts: tuple[ImportedPost, ...], limits: ImportLimits) -> None:
+    if not posts:
+        raise InvalidImport("No posts were found in what was given.", field="posts")
+    if len(posts) > limits.max_posts:
+        raise InvalidImport(
+            f"A thread can have at most {limits.max_posts} posts (this one has {len(posts)}).", field="posts"
+        )
+    for index, post in enumerate(posts):
+        if len(post.text) > limits.max_post_chars:
+            length = f"{len(post.text):,}"
+            raise InvalidImport(
+                f"Post {index + 1} is {length} characters long; the limit is {limits.max_post_chars:,}.",
+                field=f"posts[{index}].text",
+            )
+        if len(post.images) > limits.max_images_per_post:
+            raise InvalidImport(
+                f"Post {index + 1} has {len(post.images)} images; the limit is {limits.max_images_per_post}.",
+                field=f"posts[{index}].images",
+            )
+
+
+def title_from(posts: tuple[ImportedPost, ...], *, limit: int = 120) -> str:
+    """The first line of the first post, cut at a word boundary."""
+    first_line = next((line.strip() for post in posts for line in post.text.splitlines() if line.strip()), "")
+    if len(first_line) <= limit:
+        return first_line or "Untitled thread"
+    cut = first_line[: limit - 1].rsplit(" ", 1)[0] or first_line[: limit - 1]
+    return cut.rstrip(" ,;:-") + "…"

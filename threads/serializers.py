@@ -1,0 +1,154 @@
+import re
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from threads.models import Post, PostImage, StylePreset, Thread
+
+HANDLE = re.compile(r"^@?\w{1,30}$")
+
+
+def validate_handle(value: str) -> str:
+    if value and not HANDLE.match(value):
+        raise serializers.ValidationError(
+            "A handle is 1-30 letters, digits or underscores, with or without @."
+        )
+    return value.lstrip("@")
+
+
+class PostImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The image file (owner only); null for a placeholder.")
+    is_placeholder = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PostImage
+        fields = [
+            "id",
+            "order",
+            "url",
+            "is_placeholder",
+            "width",
+            "height",
+            "alt",
+            "source_url",
+            "content_type",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, image: PostImage) -> str | None:
+        if image.is_placeholder:
+            return None
+        return reverse(
+            "threads-api:post-image-file",
+            kwargs={"thread_id": image.post.thread_id, "position": image.post.position, "pk": image.pk},
+        )
+
+
+class PostSerializer(serializers.ModelSerializer):
+    images = PostImageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Post
+        fields = ["id", "position", "text", "images"]
+        read_only_fields = fields
+
+
+class ThreadSummarySerializer(serializers.ModelSerializer):
+    post_count = serializers.IntegerField(read_only=True)
+    handle = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Thread
+        fields = [
+            "id",
+            "title",
+            "author_name",
+            "handle",
+            "avatar_url",
+            "source_url",
+            "post_count",
+            "created",
+            "updated",
+        ]
+        read_only_fields = fields
+
+
+class ThreadSerializer(ThreadSummarySerializer):
+    posts = PostSerializer(many=True, read_only=True)
+    avatar = serializers.SerializerMethodField()
+
+    class Meta(ThreadSummarySerializer.Meta):
+        fields = [*ThreadSummarySerializer.Meta.fields, "avatar", "posts"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_avatar(self, thread: Thread) -> str | None:
+        if not thread.avatar:
+            return None
+        return reverse("threads-api:thread-avatar", kwargs={"pk": thread.pk})
+
+
+class PostWriteSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, help_text="An existing post to keep; omit for a new post.")
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class ThreadWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    author_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    handle = serializers.CharField(max_length=31, required=False, allow_blank=True, default="")
+    avatar_url = serializers.URLField(max_length=2048, required=False, allow_blank=True, default="")
+    source_url = serializers.URLField(max_length=2048, required=False, allow_blank=True, default="")
+    posts = PostWriteSerializer(many=True, required=False, help_text="The posts, in order.")
+
+    def validate_handle(self, value: str) -> str:
+        return validate_handle(value)
+
+
+class ThreadCreateSerializer(ThreadWriteSerializer):
+    posts = PostWriteSerializer(many=True, help_text='The posts, in order: [{"text": "..."}].')
+
+
+class ImportSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["text", "json"])
+    content = serializers.JSONField(
+        help_text="For `text`: the pasted text (a string). "
+        "For `json`: the thread JSON as an object or a string."
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ImageUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PNG, JPEG, WebP or GIF (first frame).")
+    alt = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class AvatarUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PNG, JPEG, WebP or GIF (first frame).")
+
+
+class PresetSerializer(serializers.ModelSerializer):
+    is_builtin = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = StylePreset
+        fields = ["id", "name", "slug", "is_builtin", "style", "created", "updated"]
+        read_only_fields = fields
+
+
+class PresetWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    # DRF's metaclass takes declared fields off the class, so `style` does not
+    # clash with Field.style at run time; mypy sees only the class body.
+    style = serializers.JSONField(  # type: ignore[assignment]
+        help_text="The style document; missing keys take the defaults."
+    )
+
+
+class PresetPatchSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    style = serializers.JSONField(  # type: ignore[assignment]
+        required=False, help_text="A whole style document (missing keys: defaults)."
+    )

@@ -1,0 +1,235 @@
+"""The style document (version 1): its defaults and its one strict validator,
+used by the API, the importers and the renderer.
+
+`style_validate` returns a new, complete document: missing keys take the
+defaults, colours are normalised to lowercase `#rrggbb` / `#rrggbbaa`. The
+first problem found raises `Invalid` naming its dotted path, e.g.
+`style.card.radius` or `style.canvas.background.stops[1][0]`.
+"""
+
+import copy
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from config.errors import Invalid
+
+STYLE_VERSION = 1
+FONTS: tuple[str, ...] = (
+    "Inter",
+    "Noto Sans",
+    "Noto Serif",
+    "Roboto",
+    "Lora",
+    "Merriweather",
+    "Playfair Display",
+    "IBM Plex Sans",
+    "JetBrains Mono",
+)
+CANVAS_SIZES: dict[str, tuple[int, int] | None] = {
+    "portrait": (1080, 1350),
+    "square": (1080, 1080),
+    "landscape": (1200, 675),
+    "story": (1080, 1920),
+    "auto": None,
+}
+
+_DEFAULT_STYLE: dict[str, Any] = {
+    "version": STYLE_VERSION,
+    "canvas": {
+        "size": "auto",
+        "background": {"type": "linear", "angle": 135, "stops": [["#6d28d9", 0.0], ["#db2777", 1.0]]},
+        "padding": 48,
+    },
+    "card": {"background": "#ffffff", "opacity": 1.0, "radius": 40, "padding": 16, "shadow": True},
+    "text": {"font": "Inter", "size": 16, "line_height": 1.4, "color": "#0f1419"},
+    "header": {"avatar": True, "name": True, "handle": True},
+    "footer": {"slide_numbers": True, "watermark": True},
+}
+
+COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+
+
+def default_style() -> dict[str, Any]:
+    """A fresh copy of the defaults (the seed editor's look)."""
+    return copy.deepcopy(_DEFAULT_STYLE)
+
+
+# --- Value checks: each takes (value, path) and returns the clean value ------
+
+
+def _fail(path: str, message: str) -> Invalid:
+    return Invalid(f"{path} {message}", field=path)
+
+
+def _bool(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(path, f"must be true or false (got {value!r}).")
+    return value
+
+
+def _int(low: int, high: int) -> Callable[[Any, str], int]:
+    def check(value: Any, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _fail(path, f"must be a whole number between {low} and {high} (got {value!r}).")
+        return value
+
+    return check
+
+
+def _number(low: float, high: float) -> Callable[[Any, str], float | int]:
+    def check(value: Any, path: str) -> float | int:
+        valid = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if not valid or not low <= value <= high:
+            raise _fail(path, f"must be a number between {low:g} and {high:g} (got {value!r}).")
+        return value
+
+    return check
+
+
+def _colour(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not COLOUR.match(value):
+        raise _fail(path, f"must be a colour like #1d9bf0 (or #rgb, #rrggbbaa) (got {value!r}).")
+    digits = value[1:].lower()
+    if len(digits) == 3:
+        digits = "".join(ch * 2 for ch in digits)
+    return f"#{digits}"
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any, str], str]:
+    def check(value: Any, path: str) -> str:
+        if value not in options or not isinstance(value, str):
+            raise _fail(path, f"must be one of {', '.join(options)} (got {value!r}).")
+        return value
+
+    return check
+
+
+def _object(value: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _fail(path, "must be an object.")
+    for key in value:
+        if key not in allowed:
+            raise Invalid(
+                f"{path}.{key} is not a style setting; {path} takes {', '.join(allowed)}.",
+                field=f"{path}.{key}",
+            )
+    return value
+
+
+def _section(
+    checks: dict[str, Callable[[Any, str], Any]],
+) -> Callable[[Any, str, dict[str, Any]], dict[str, Any]]:
+    """A section merges key by key over its defaults."""
+
+    def check(value: Any, path: str, default: dict[str, Any]) -> dict[str, Any]:
+        given = _object(value, path, tuple(checks))
+        merged = {**default, **given}
+        return {key: checks[key](merged[key], f"{path}.{key}") for key in checks}
+
+    return check
+
+
+# --- Composite values ------------------------------------------------------
+
+
+def _size(value: Any, path: str) -> str | dict[str, int]:
+    if isinstance(value, dict):
+        given = _object(value, path, ("width", "height"))
+        dimension = _int(320, 4096)
+        if set(given) != {"width", "height"}:
+            raise _fail(path, "needs both width and height.")
+        return {key: dimension(given[key], f"{path}.{key}") for key in ("width", "height")}
+    return _choice(tuple(CANVAS_SIZES))(value, path)
+
+
+def _stops(value: Any, path: str) -> list[list[Any]]:
+    if not isinstance(value, list) or not 2 <= len(value) <= 8:
+        raise _fail(path, "must be a list of 2 to 8 [colour, position] pairs.")
+    stops: list[list[Any]] = []
+    for index, stop in enumerate(value):
+        here = f"{path}[{index}]"
+        if not isinstance(stop, list) or len(stop) != 2:
+            raise _fail(here, 'must be a [colour, position] pair like ["#1d9bf0", 0.5].')
+        position = _number(0.0, 1.0)(stop[1], f"{here}[1]")
+        if stops and position < stops[-1][1]:
+            raise _fail(f"{here}[1]", "must not be smaller than the position before it.")
+        stops.append([_colour(stop[0], f"{here}[0]"), float(position)])
+    return stops
+
+
+def _background(value: Any, path: str) -> dict[str, Any]:
+    """A given background replaces the default whole (solid or gradient)."""
+    if not isinstance(value, dict):
+        raise _fail(path, "must be an object.")
+    kind = _choice(("solid", "linear"))(value.get("type"), f"{path}.type")
+    if kind == "solid":
+        given = _object(value, path, ("type", "color"))
+        if "color" not in given:
+            raise _fail(f"{path}.color", "is required for a solid background.")
+        return {"type": "solid", "color": _colour(given["color"], f"{path}.color")}
+    given = _object(value, path, ("type", "angle", "stops"))
+    default = _DEFAULT_STYLE["canvas"]["background"]
+    return {
+        "type": "linear",
+        "angle": _number(0, 360)(given.get("angle", default["angle"]), f"{path}.angle"),
+        "stops": _stops(given.get("stops", default["stops"]), f"{path}.stops"),
+    }
+
+
+SECTIONS = {
+    "canvas": _section({"size": _size, "background": _background, "padding": _int(0, 400)}),
+    "card": _section(
+        {
+            "background": _colour,
+            "opacity": _number(0.0, 1.0),
+            "radius": _int(0, 200),
+            "padding": _int(0, 200),
+            "shadow": _bool,
+        }
+    ),
+    "text": _section(
+        {"font": _choice(FONTS), "size": _number(8, 96), "line_height": _number(1.0, 3.0), "color": _colour}
+    ),
+    "header": _section({"avatar": _bool, "name": _bool, "handle": _bool}),
+    "footer": _section({"slide_numbers": _bool, "watermark": _bool}),
+}
+
+
+def style_validate(document: object, *, field: str = "style") -> dict[str, Any]:
+    given = _object(document, field, ("version", *SECTIONS))
+    version = given.get("version", STYLE_VERSION)
+    if version != STYLE_VERSION or isinstance(version, bool) or not isinstance(version, int):
+        raise _fail(f"{field}.version", f"must be {STYLE_VERSION} (got {version!r}).")
+    result: dict[str, Any] = {"version": STYLE_VERSION}
+    for name, check in SECTIONS.items():
+        result[name] = check(given.get(name, {}), f"{field}.{name}", _DEFAULT_STYLE[name])
+    return result
+
+
+def style_with_plan_rules(style: dict[str, Any], *, watermark_forced: bool) -> dict[str, Any]:
+    """The style as rendered for a plan: the free plan always has the watermark."""
+    if not watermark_forced or style["footer"]["watermark"]:
+        return style
+    return {**style, "footer": {**style["footer"], "watermark": True}}
+
+
+def style_check_plan(style: dict[str, Any], *, watermark_forced: bool, field: str = "style") -> None:
+    if watermark_forced and not style["footer"]["watermark"]:
+        raise Invalid(
+            "The Free plan cannot turn the watermark off; upgrade to Pro to export without it.",
+            field=f"{field}.footer.watermark",
+        )
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
