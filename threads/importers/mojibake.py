@@ -24,6 +24,10 @@ FTFY_ENCODING_ONLY = ftfy.TextFixerConfig(
     uncurl_quotes=False,
     fix_line_breaks=False,
     remove_control_chars=False,
+    restore_byte_a0=False,  # "Â " may be a word and a space
+    # Mixed text is left to the per-character pass below, whose rules are
+    # stricter: ftfy's version turns odd but correct text like "áœ a" around.
+    decode_inconsistent_utf8=False,
     normalization=None,
     explain=False,
 )
@@ -31,6 +35,7 @@ FTFY_ENCODING_ONLY = ftfy.TextFixerConfig(
 # does with its gaps (the C1 range read as cp1252, the Greek range read as
 # ISO-8859-7, which is how the seed's `β€’` came about).
 DAMAGE: dict[str, tuple[tuple[str, range], ...]] = {
+    "western": (("cp1252", range(0x80, 0x100)),),
     "greek": (
         ("cp1253", range(0x80, 0x100)),
         ("iso8859_7", range(0xA0, 0x100)),
@@ -45,7 +50,32 @@ DAMAGE: dict[str, tuple[tuple[str, range], ...]] = {
 KEEP_TWO_BYTE = {"\u00ab", "\u00bb", "\u00a0"}
 # When bytes are ambiguous (’ is 0x92 in one table and 0xA2 in another),
 # the character that usually travels badly wins.
+GREEK_TONOS_CAPITALS = set("ΆΈΉΊΌΎΏ")
+CP1252_CONTINUATIONS = {bytes([byte]).decode("cp1252", errors="ignore") for byte in range(0x80, 0xC0)} - {""}
+# How the commonest UTF-8 lead bytes look when read as cp1252 (accents,
+# Cyrillic, Greek, Arabic, punctuation, emoji); a text without any of them
+# is not given to ftfy, which would otherwise "repair" a correct "€•".
+WESTERN = {"sloppy-windows-1252", "windows-1252", "latin-1"}
+LATIN_LEADS = set("ÂÃÄÅÎÏÐÑØÙâãð")
 LIKELY = set("•…–—‘’“”‚„°©®™€£¥×÷·±§¶†‡‰")
+
+
+def latin_repair(text: str) -> str:
+    """ftfy's encoding repair, one step at a time while the text still shows
+    the cp1252 face of a UTF-8 lead byte. ftfy's own loop goes on fixing
+    until nothing looks odd, which turns a correct "€•" into "ۥ"; the
+    one-step function is private but pinned with ftfy."""
+    for _ in range(3):
+        if not any(char in LATIN_LEADS for char in text):
+            return text
+        fixed, plan = ftfy._fix_encoding_one_step_and_explain(text, FTFY_ENCODING_ONLY)
+        encodings = {argument for operation, argument in plan or () if operation == "encode"}
+        # Only the Western code page: ftfy's MacRoman and cp437 guesses
+        # turn rare but correct words ("œâ") into Greek.
+        if fixed == text or not encodings <= WESTERN:
+            return text
+        text = fixed
+    return text
 
 
 def byte_table(decoders: tuple[tuple[str, range], ...]) -> dict[str, tuple[int, ...]]:
@@ -66,7 +96,7 @@ TABLES = {name: byte_table(decoders) for name, decoders in DAMAGE.items()}
 
 
 def repair_mojibake(text: str) -> str:
-    text = ftfy.fix_text(text, FTFY_ENCODING_ONLY)
+    text = latin_repair(text)
     if text.isascii():
         return text
     for table in TABLES.values():
@@ -116,10 +146,17 @@ def plausible(char: str, chunk: str) -> bool:
     if len(char) != 1 or char in KEEP_TWO_BYTE:
         return False
     category = unicodedata.category(char)
+    if len(chunk) == 2 and not chunk[0].isalpha():
+        return False  # a symbol then a symbol ("×€") is how people write
     if len(chunk) == 2:
         # Two-byte sequences read as a capital letter and a symbol; only
         # believe them when the symbol half looks like damage.
         symbol_half = unicodedata.category(chunk[1])[0] in "SP"
+        latin_pair = chunk[0] in "ÂÃ" and chunk[1] in CP1252_CONTINUATIONS
+        if latin_pair or (chunk[0] == "Γ" and chunk[1] in GREEK_TONOS_CAPITALS) or chunk[1] == "\u00a0":
+            # ü reads as Ã¼ (cp1252) or ΓΌ (Greek), à as Γ and a no-break
+            # space: pairs real text does not write, unlike Cyrillic Гё.
+            return is_accented_latin(char)
         return symbol_half and (category[0] in "SP" or is_accented_latin(char))
     return category[0] in "SPZ" or category == "Cf" or char in "\ufe0e\ufe0f"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from threads.importers.model import ImportedPost
 from threads.importers.text_cleanup import tidy_post
 
-MARKER = re.compile(r"^\s*(?:\((\d{1,3})\)|(\d{1,3})(?:/\d{1,3})?[/.)])(?:\s+|$)")
+MARKER = re.compile(r"^\s*(?:\((?P<paren>\d{1,3})\)|(?P<number>\d{1,3})(?P<shape>/\d{1,3}|[/.)]))(?:\s+|$)")
 AUTHOR_LINE = re.compile(r"^(?P<name>[^@\n]{1,100}?)\s+\(?@(?P<handle>\w{1,30})\)?$")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -24,19 +24,28 @@ class PlainText:
     posts: tuple[ImportedPost, ...]
 
 
-def marker_number(line: str) -> int | None:
+def marker(line: str) -> tuple[int, str] | None:
+    """The post number and the marker's shape ("(n)", "n/", "n.", "n)", "n/N")."""
     match = MARKER.match(line)
     if not match:
         return None
-    return int(match.group(1) or match.group(2))
+    if match.group("paren"):
+        return int(match.group("paren")), "(n)"
+    shape = match.group("shape")
+    return int(match.group("number")), "n/N" if len(shape) > 1 else f"n{shape}"
 
 
 def numbered_starts(lines: list[str]) -> list[int]:
-    """Line indexes where posts 1, 2, 3… begin (in order, no gaps)."""
+    """Line indexes where posts 1, 2, 3… begin: in order, no gaps, all
+    with the first post's kind of marker (so a "1." list inside a "1/"
+    thread stays text)."""
     starts: list[int] = []
+    shape = None
     for index, line in enumerate(lines):
-        if marker_number(line) == len(starts) + 1:
+        found = marker(line)
+        if found and found[0] == len(starts) + 1 and shape in (None, found[1]):
             starts.append(index)
+            shape = found[1]
     return starts if len(starts) >= 2 else []
 
 
