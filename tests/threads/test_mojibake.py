@@ -27,6 +27,8 @@ def test_other_code_pages_are_repaired(damaged, meant):
         "ΑΥΤΌ ΤΌ ΚΕΊΜΕΝΟ",
         "Привет, как дела? «Война и мир» — роман.",
         "Zażółć gęślą jaźń",
+        "Її вії та брови",
+        "× € ÷ ×€ œâ",
         "İstanbul'da güzel bir gün",
         "Grüße, déjà vu, naïve café",
         "你好，世界 👋🏽 👨\u200d👩\u200d👧 🇬🇷 ❤️",
@@ -72,11 +74,7 @@ SYMBOLS = "•…–—“”‘’°©®™€£×÷→←↑↓★☆✓✔✗
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from(list(SYMBOLS) + ["word", "Salt", "42", " "]), min_size=1, max_size=12).map(
-        "".join
-    )
-)
+@given(st.lists(st.sampled_from([*SYMBOLS, "word", "Salt", "42", " "]), min_size=1, max_size=12).map("".join))
 def test_symbols_damaged_by_cp1252_or_cp1253_come_back(text):
     for code_page in ("cp1252", "cp1253"):
         try:

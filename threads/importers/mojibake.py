@@ -50,6 +50,12 @@ DAMAGE: dict[str, tuple[tuple[str, range], ...]] = {
 KEEP_TWO_BYTE = {"\u00ab", "\u00bb", "\u00a0"}
 # When bytes are ambiguous (’ is 0x92 in one table and 0xA2 in another),
 # the character that usually travels badly wins.
+TRAVELS_BADLY = (
+    ("\u2000", "\u2bff"),
+    ("\u3000", "\u303f"),
+    ("\ufe0e", "\ufe0f"),
+    ("\U0001f000", "\U0001faff"),
+)
 GREEK_TONOS_CAPITALS = set("ΆΈΉΊΌΎΏ")
 CP1252_CONTINUATIONS = {bytes([byte]).decode("cp1252", errors="ignore") for byte in range(0x80, 0xC0)} - {""}
 # How the commonest UTF-8 lead bytes look when read as cp1252 (accents,
@@ -158,7 +164,11 @@ def plausible(char: str, chunk: str) -> bool:
             # space: pairs real text does not write, unlike Cyrillic Гё.
             return is_accented_latin(char)
         return symbol_half and (category[0] in "SP" or is_accented_latin(char))
-    return category[0] in "SPZ" or category == "Cf" or char in "\ufe0e\ufe0f"
+    # Longer sequences: only the blocks that travel badly (punctuation,
+    # currency, arrows, maths, shapes, dingbats, emoji), never letters:
+    # Ukrainian "вії" spells a Coptic sign in UTF-8.
+    in_block = any(low <= char <= high for low, high in TRAVELS_BADLY)
+    return in_block and (category[0] in "SPZC" or char in "\ufe0e\ufe0f")
 
 
 def is_accented_latin(char: str) -> bool:
