@@ -96,6 +96,12 @@ def total_size(source: BinaryIO, already: int) -> int:
 def open_header(data: bytes, *, limits: ImageLimits, field: str) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidImage(
+            f"Images can have at most {limits.max_pixels / 1_000_000:g} megapixels; "
+            "this one declares far more (a decompression bomb).",
+            field=field,
+        ) from exc
     except Exception as exc:  # any failure to identify is the same answer
         raise InvalidImage("The file is not a PNG, JPEG, WebP or GIF image.", field=field) from exc
     width, height = image.size

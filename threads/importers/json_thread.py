@@ -34,7 +34,7 @@ def load(content: str | dict[str, Any]) -> Any:
 
 def obj(value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InvalidImport("must be an object.", field=path)
+        raise InvalidImport("must be a JSON object.", field=path or "content")
     for key in value:
         if key not in required + optional:
             raise InvalidImport(
