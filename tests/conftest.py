@@ -61,6 +61,12 @@ def api() -> APIClient:
 
 
 @pytest.fixture
+def as_alice(api: APIClient, alice: User) -> APIClient:
+    api.force_authenticate(alice)
+    return api
+
+
+@pytest.fixture
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")
     require_service(bool(url), "REDIS_URL (Redis)")

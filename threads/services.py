@@ -190,16 +190,21 @@ def post_at(*, thread: Thread, position: int) -> Post:
     return post
 
 
-@transaction.atomic
 def post_image_add(*, post: Post, upload: BinaryIO, alt: str = "") -> PostImage:
     """Store an uploaded image on a post. It fills the post's first image
     placeholder when there is one, else it is appended."""
+    # Decoding and re-encoding happen before any row is locked.
+    clean = image_clean(upload, limits=image_limits(), field="file")
+    with transaction.atomic():
+        return attach_image(post=post, clean=clean, alt=alt)
+
+
+def attach_image(*, post: Post, clean: CleanImage, alt: str) -> PostImage:
     post = Post.objects.select_for_update().get(pk=post.pk)
     images = list(post.images.all())
     placeholder = next((image for image in images if image.is_placeholder), None)
     if placeholder is None and len(images) >= settings.POST_MAX_IMAGES:
         raise Invalid(f"A post can have at most {settings.POST_MAX_IMAGES} images.", field="file")
-    clean = image_clean(upload, limits=image_limits(), field="file")
     image = placeholder or PostImage(post=post, order=max((i.order for i in images), default=-1) + 1)
     image.file.name = store_image(clean, folder="post-images")
     image.content_type = clean.content_type

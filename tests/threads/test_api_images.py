@@ -15,12 +15,6 @@ def thread(alice):
     return thread_with_posts(alice, "one", "two")
 
 
-@pytest.fixture
-def as_alice(api, alice):
-    api.force_authenticate(alice)
-    return api
-
-
 def upload(api, thread, position, data, name="photo.png", content_type="image/png", **extra):
     return api.post(
         f"/api/v1/threads/{thread.pk}/posts/{position}/images/",

@@ -12,12 +12,6 @@ IMPORT = "/api/v1/threads/import/"
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_d0b8afc84c38f9bc.txt"
 
 
-@pytest.fixture
-def as_alice(api, alice):
-    api.force_authenticate(alice)
-    return api
-
-
 def test_pasting_the_seed_page_creates_the_nine_post_thread(as_alice, alice):
     if not SEED.exists():
         pytest.skip("the seed page is only beside the project in CI and on the team's machines")

@@ -9,12 +9,6 @@ pytestmark = pytest.mark.django_db
 PRESETS = "/api/v1/presets/"
 
 
-@pytest.fixture
-def as_alice(api, alice):
-    api.force_authenticate(alice)
-    return api
-
-
 def test_builtins_are_listed_to_everyone_first_and_read_only(as_alice):
     body = as_alice.get(PRESETS, {"page_size": 100}).json()
 

@@ -13,12 +13,6 @@ pytestmark = pytest.mark.django_db
 THREADS = "/api/v1/threads/"
 
 
-@pytest.fixture
-def as_alice(api, alice):
-    api.force_authenticate(alice)
-    return api
-
-
 def test_create_a_thread_with_posts(as_alice, alice):
     response = as_alice.post(
         THREADS,

@@ -6,6 +6,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.strategies import json_like
 from threads.importers import ImportedThread, InvalidImport, import_text, import_thread
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "app_page_marisol.txt").read_text(encoding="utf-8")
@@ -57,42 +58,19 @@ def test_any_arrangement_of_thread_like_lines(text):
     outcome(format="text", content=text)
 
 
-json_like = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=5)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "title",
-                    "author",
-                    "name",
-                    "handle",
-                    "avatar_url",
-                    "posts",
-                    "text",
-                    "images",
-                    "url",
-                    "alt",
-                    "x",
-                ]
-            ),
-            children,
-            max_size=5,
-        )
-    ),
-    max_leaves=25,
+JSON_LIKE = json_like(
+    ["title", "author", "name", "handle", "avatar_url", "posts", "text", "images", "url", "alt"]
 )
 
 
 @settings(max_examples=400, deadline=None)
-@given(json_like)
+@given(JSON_LIKE)
 def test_any_json_value(value):
     outcome(format="json", content=value)
 
 
 @settings(max_examples=200, deadline=None)
-@given(json_like)
+@given(JSON_LIKE)
 def test_any_json_text(value):
     outcome(format="json", content=json.dumps(value))
 

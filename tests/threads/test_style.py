@@ -3,9 +3,9 @@ import math
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from config.errors import Invalid
+from tests.strategies import json_like
 from threads.style import (
     FONTS,
     default_style,
@@ -195,56 +195,38 @@ def test_plan_rules_on_the_watermark():
     assert clean["footer"]["watermark"] is False, "the input is not changed"
 
 
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-500, 5000)
-    | st.floats(allow_nan=True)
-    | st.text(max_size=10)
-    | st.sampled_from(["#fff", "#123456", "Inter", "solid", "linear", "auto", "portrait"]),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(
-            st.sampled_from(
-                [
-                    "version",
-                    "canvas",
-                    "card",
-                    "text",
-                    "header",
-                    "footer",
-                    "size",
-                    "background",
-                    "type",
-                    "color",
-                    "angle",
-                    "stops",
-                    "padding",
-                    "radius",
-                    "opacity",
-                    "shadow",
-                    "font",
-                    "line_height",
-                    "avatar",
-                    "name",
-                    "handle",
-                    "slide_numbers",
-                    "watermark",
-                    "width",
-                    "height",
-                    "x",
-                ]
-            ),
-            children,
-            max_size=6,
-        )
-    ),
-    max_leaves=20,
-)
+STYLE_KEYS = [
+    "version",
+    "canvas",
+    "card",
+    "text",
+    "header",
+    "footer",
+    "size",
+    "background",
+    "type",
+    "color",
+    "angle",
+    "stops",
+    "padding",
+    "radius",
+    "opacity",
+    "shadow",
+    "font",
+    "line_height",
+    "avatar",
+    "name",
+    "handle",
+    "slide_numbers",
+    "watermark",
+    "width",
+    "height",
+]
+STYLE_VALUES = ("#fff", "#123456", "Inter", "solid", "linear", "auto", "portrait", 0.5, 16, 135)
 
 
 @settings(max_examples=400, deadline=None)
-@given(json_values)
+@given(json_like(STYLE_KEYS, values=STYLE_VALUES, max_leaves=20))
 def test_any_input_validates_to_a_fixed_point_or_is_refused(document):
     try:
         style = style_validate(copy.deepcopy(document))
