@@ -1,0 +1,246 @@
+"""Painting: Pillow draws the boxes that layout placed. Nothing here decides
+where anything goes.
+
+Smooth edges: rounded rectangles and circles are drawn 4× larger and scaled
+down, and those masks, the background and the card's shadow are cached per
+size and style."""
+
+import hashlib
+import io
+import itertools
+import math
+from functools import lru_cache
+
+import unicode_segmentation_rs as segmentation
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+from rendering import fonts
+from rendering.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
+from rendering.spec import Spec
+from rendering.text import EMOJI_ADVANCE, split_runs
+
+SUPERSAMPLE = 4
+
+
+def hex_rgba(colour: str, alpha: float = 1.0) -> tuple[int, int, int, int]:
+    value = colour.lstrip("#")
+    own_alpha = int(value[6:8], 16) / 255 if len(value) == 8 else 1.0
+    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16), round(255 * own_alpha * alpha))
+
+
+# --- Background -------------------------------------------------------------
+
+
+def gradient_strip(stops: tuple[tuple[str, float], ...], length: int) -> Image.Image:
+    """A 1-pixel-high strip across the gradient line, stop to stop."""
+    strip = Image.new("RGB", (length, 1))
+    pixels = []
+    colours = [(hex_rgba(colour)[:3], position) for colour, position in stops]
+    for x in range(length):
+        t = x / max(length - 1, 1)
+        pixels.append(mix_stops(colours, t))
+    strip.putdata(pixels)
+    return strip
+
+
+def mix_stops(colours: list[tuple[tuple[int, int, int], float]], t: float) -> tuple[int, int, int]:
+    if t <= colours[0][1]:
+        return colours[0][0]
+    for (left, start), (right, end) in itertools.pairwise(colours):
+        if t <= end:
+            share = 0 if end == start else (t - start) / (end - start)
+            return tuple(round(a + (b - a) * share) for a, b in zip(left, right, strict=True))  # type: ignore[return-value]
+    return colours[-1][0]
+
+
+@lru_cache(maxsize=16)
+def background(spec_key: tuple, width: int, height: int) -> Image.Image:
+    """The canvas background, built once per style and size. A CSS linear
+    gradient: the angle points where it goes (0° up, 90° right)."""
+    kind, value = spec_key
+    if kind == "solid":
+        return Image.new("RGB", (width, height), hex_rgba(value)[:3])
+    angle, stops = value
+    radians = math.radians(angle)
+    along = abs(width * math.sin(radians)) + abs(height * math.cos(radians))
+    across = abs(width * math.cos(radians)) + abs(height * math.sin(radians))
+    strip = gradient_strip(stops, max(math.ceil(along), 2))
+    plane = strip.resize((strip.width, max(math.ceil(across), 2)), Image.Resampling.NEAREST)
+    turned = plane.rotate(90 - angle, resample=Image.Resampling.BICUBIC, expand=True)
+    left, top = (turned.width - width) // 2, (turned.height - height) // 2
+    return turned.crop((left, top, left + width, top + height))
+
+
+# --- Shapes -----------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def rounded_mask(width: int, height: int, radius: int) -> Image.Image:
+    big = Image.new("L", (width * SUPERSAMPLE, height * SUPERSAMPLE), 0)
+    ImageDraw.Draw(big).rounded_rectangle(
+        (0, 0, big.width - 1, big.height - 1), radius=radius * SUPERSAMPLE, fill=255
+    )
+    return big.resize((width, height), Image.Resampling.LANCZOS)
+
+
+@lru_cache(maxsize=16)
+def circle_mask(diameter: int) -> Image.Image:
+    return rounded_mask(diameter, diameter, diameter // 2)
+
+
+@lru_cache(maxsize=16)
+def shadow(width: int, height: int, radius: int, blur: int) -> Image.Image:
+    """A soft shadow for a card: its shape, blurred, as an alpha mask."""
+    margin = blur * 3
+    canvas = Image.new("L", (width + 2 * margin, height + 2 * margin), 0)
+    canvas.paste(rounded_mask(width, height, radius), (margin, margin))
+    return canvas.filter(ImageFilter.GaussianBlur(blur))
+
+
+def paint_card(image: Image.Image, page: Page, spec: Spec) -> None:
+    x, y, width, height = (round(v) for v in page.card)
+    radius = min(round(spec.radius), width // 2, height // 2)
+    if spec.shadow:
+        blur = max(round(spec.unit * 10), 2)
+        soft = shadow(width, height, radius, blur)
+        darkness = soft.point(lambda value: value * 0.28)
+        image.paste((10, 12, 30), (x - blur * 3, y - blur * 3 + round(spec.unit * 6)), darkness)
+    fill = Image.new("RGBA", (width, height), hex_rgba(spec.card_colour, spec.opacity))
+    layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    layer.paste(fill, (0, 0), rounded_mask(width, height, radius))
+    image.alpha_composite(layer, (x, y))
+
+
+# --- Text ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def emoji_tile(grapheme: str, size: int) -> Image.Image | None:
+    font = fonts.emoji_font()
+    if font is None:
+        return None
+    tile = Image.new("RGBA", (fonts.EMOJI_BITMAP_SIZE * 2, fonts.EMOJI_BITMAP_SIZE * 2), (0, 0, 0, 0))
+    ImageDraw.Draw(tile).text((0, 0), grapheme, font=font, embedded_color=True)
+    box = tile.getbbox()
+    if box is None:
+        return None
+    glyph = tile.crop(box)
+    scale = size / fonts.EMOJI_BITMAP_SIZE
+    return glyph.resize(
+        (max(round(glyph.width * scale), 1), max(round(glyph.height * scale), 1)), Image.Resampling.LANCZOS
+    )
+
+
+def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
+    size, weight, colour = spec.text_role(box.role)
+    runs = split_runs(box.line.text, spec.font)
+    x = box.x + (box.width - box.line.width if box.line.rtl else 0)
+    ordered = list(reversed(runs)) if box.line.rtl else list(runs)
+    draw = ImageDraw.Draw(image)
+    for run in ordered:
+        if run.face is None:
+            x = draw_emoji(image, run.text, x, box.y, size)
+            continue
+        font = fonts.load(run.face, size, weight)
+        draw.text((x, box.y), run.text, font=font, fill=hex_rgba(colour))
+        x += font.getlength(run.text)
+
+
+def draw_emoji(image: Image.Image, text: str, x: float, y: float, size: int) -> float:
+    for grapheme in segmentation.graphemes(text, True):
+        tile = emoji_tile(grapheme, size)
+        if tile is not None:
+            top = round(y + size * 0.12)
+            image.paste(tile, (round(x + size * 0.08), top), tile)
+        x += size * EMOJI_ADVANCE
+    return x
+
+
+# --- Images and avatars ---------------------------------------------------------
+
+
+def paste_rounded(
+    image: Image.Image, picture: Image.Image, box: tuple[int, int, int, int], radius: int
+) -> None:
+    x, y, width, height = box
+    fitted = ImageOps.fit(picture.convert("RGB"), (width, height), Image.Resampling.LANCZOS)
+    image.paste(fitted, (x, y), rounded_mask(width, height, min(radius, width // 2, height // 2)))
+
+
+def draw_placeholder(image: Image.Image, box: tuple[int, int, int, int], radius: int, spec: Spec) -> None:
+    x, y, width, height = box
+    tint = Image.new("RGB", (width, height), hex_rgba(spec.muted_colour)[:3])
+    faded = Image.blend(Image.new("RGB", (width, height), hex_rgba(spec.card_colour)[:3]), tint, 0.12)
+    image.paste(faded, (x, y), rounded_mask(width, height, min(radius, width // 2, height // 2)))
+    draw = ImageDraw.Draw(image)
+    icon = min(width, height) // 5
+    cx, cy = x + width // 2, y + height // 2
+    colour = hex_rgba(spec.muted_colour, 0.7)
+    draw.rounded_rectangle(
+        (cx - icon, cy - icon * 0.75, cx + icon, cy + icon * 0.75),
+        radius=icon // 5,
+        outline=colour,
+        width=max(round(spec.unit * 2), 1),
+    )
+    draw.polygon(
+        [
+            (cx - icon * 0.7, cy + icon * 0.5),
+            (cx - icon * 0.15, cy - icon * 0.2),
+            (cx + icon * 0.2, cy + icon * 0.2),
+            (cx + icon * 0.45, cy - icon * 0.05),
+            (cx + icon * 0.7, cy + icon * 0.5),
+        ],
+        fill=colour,
+    )
+
+
+def avatar_colour(name: str) -> tuple[int, int, int]:
+    palette = [(124, 58, 237), (219, 39, 119), (14, 165, 233), (22, 163, 74), (234, 88, 12), (79, 70, 229)]
+    return palette[int(hashlib.sha256(name.encode()).hexdigest(), 16) % len(palette)]
+
+
+def draw_avatar(image: Image.Image, box: AvatarBox, spec: Spec, avatar: bytes | None, name: str) -> None:
+    diameter = round(box.diameter)
+    x, y = round(box.x), round(box.y)
+    if avatar:
+        picture = Image.open(io.BytesIO(avatar))
+        fitted = ImageOps.fit(picture.convert("RGB"), (diameter, diameter), Image.Resampling.LANCZOS)
+        image.paste(fitted, (x, y), circle_mask(diameter))
+        return
+    disc = Image.new("RGB", (diameter, diameter), avatar_colour(name or "?"))
+    image.paste(disc, (x, y), circle_mask(diameter))
+    initial = (name.strip()[:1] or "?").upper()
+    face = fonts.font_chain(spec.font)[0]
+    font = fonts.load(face, round(diameter * 0.45), 700)
+    ImageDraw.Draw(image).text(
+        (x + diameter / 2, y + diameter / 2), initial, font=font, fill="white", anchor="mm"
+    )
+
+
+# --- The page -----------------------------------------------------------------
+
+
+def paint(
+    page: Page, spec: Spec, pictures: dict[tuple[int, int], bytes | None], avatar: bytes | None, author: str
+) -> Image.Image:
+    image = background(spec.background_key, page.width, page.height).copy().convert("RGBA")
+    paint_card(image, page, spec)
+    for box in page.boxes:
+        if isinstance(box, TextBox):
+            draw_text(image, box, spec)
+        elif isinstance(box, ImageBox):
+            frame = (round(box.x), round(box.y), round(box.width), round(box.height))
+            data = pictures.get((box.post, box.index))
+            if data:
+                paste_rounded(image, Image.open(io.BytesIO(data)), frame, round(box.radius))
+            else:
+                draw_placeholder(image, frame, round(box.radius), spec)
+        elif isinstance(box, AvatarBox):
+            draw_avatar(image, box, spec, avatar, author)
+        elif isinstance(box, RuleBox):
+            ImageDraw.Draw(image).line(
+                (box.x, box.y, box.x + box.width, box.y),
+                fill=hex_rgba(spec.muted_colour, 0.35),
+                width=max(round(spec.unit), 1),
+            )
+    return image.convert("RGB")

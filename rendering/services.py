@@ -1,0 +1,184 @@
+"""The one entry point to rendering, used by the preview, the API, the jobs
+and the CLI alike: plain thread data and a validated style in, files out."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.storage import default_storage
+
+from rendering import outputs
+from rendering.layout import (
+    ImageInfo,
+    Measure,
+    Metrics,
+    Page,
+    PostInfo,
+    ThreadInfo,
+    lay_out_cards,
+    lay_out_carousel,
+    lay_out_thread,
+)
+from rendering.paint import paint
+from rendering.spec import Spec, spec_from_style
+from rendering.text import Measurer
+from threads.importers import ImportedThread
+from threads.models import Thread
+from threads.style import style_with_plan_rules
+
+KINDS = ("cards", "thread", "carousel")
+FORMATS = ("png", "jpeg", "webp", "pdf", "zip")
+
+
+class RenderRefused(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RenderInput:
+    thread: ThreadInfo
+    pictures: dict[tuple[int, int], bytes | None] = field(default_factory=dict)
+    avatar: bytes | None = None
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    name: str
+    content: bytes
+    content_type: str
+    width: int
+    height: int
+    pages: int
+    alt: str
+
+
+def metrics_for(spec: Spec) -> Metrics:
+    measure: dict[str, Measure] = {}
+    for role in ("body", "name", "handle", "title", "subtitle", "footer", "number"):
+        size, weight, _ = spec.text_role(role)
+        measure[role] = Measurer(spec.font, size, weight)
+    return Metrics(
+        width=spec.width,
+        height=spec.height,
+        padding=spec.padding,
+        card_padding=spec.card_padding,
+        radius=spec.radius,
+        body_size=spec.text_size,
+        line_height=spec.line_height,
+        measure=measure,
+        show_avatar=spec.show_avatar,
+        show_name=spec.show_name,
+        show_handle=spec.show_handle,
+        slide_numbers=spec.slide_numbers,
+        watermark=spec.watermark,
+    )
+
+
+def lay_out(data: RenderInput, spec: Spec, kind: str) -> list[Page]:
+    metrics = metrics_for(spec)
+    return {"cards": lay_out_cards, "thread": lay_out_thread, "carousel": lay_out_carousel}[kind](
+        data.thread, metrics
+    )
+
+
+def render(
+    *,
+    data: RenderInput,
+    style: dict[str, Any],
+    kind: str,
+    fmt: str,
+    scale: int = 1,
+    watermark_forced: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RenderedFile]:
+    """Pages of `kind` as `fmt`: an image per page, or one PDF (carousels)
+    or one ZIP of PNGs. `progress(done, total)` hears of each page."""
+    if kind not in KINDS:
+        raise RenderRefused(f"kind must be one of {', '.join(KINDS)}")
+    if fmt not in FORMATS or (fmt == "pdf" and kind != "carousel"):
+        raise RenderRefused("format must be png, jpeg, webp or zip (pdf for carousels)")
+    spec = spec_from_style(
+        style_with_plan_rules(style, watermark_forced=watermark_forced), kind=kind, scale=scale
+    )
+    pages = lay_out(data, spec, kind)
+    images = []
+    for page in pages:
+        images.append(paint(page, spec, data.pictures, data.avatar, data.thread.author_name))
+        if progress:
+            progress(len(images), len(pages))
+    stem = kind if kind != "cards" else "card"
+    if fmt in ("pdf", "zip"):
+        pngs = [outputs.encode(image, "png") for image in images]
+        alt = "\n\n".join(page.alt for page in pages)
+        if fmt == "pdf":
+            content = outputs.pdf(pngs, title=data.thread.title, subject=alt)
+        else:
+            content = outputs.zip_of([(f"{stem}-{n:02d}.png", png) for n, png in enumerate(pngs, start=1)])
+        first = pages[0]
+        return [
+            RenderedFile(
+                f"{kind}.{fmt}",
+                content,
+                outputs.content_type(fmt),
+                first.width,
+                first.height,
+                len(pages),
+                alt,
+            )
+        ]
+    return [
+        RenderedFile(
+            f"{stem}-{number:02d}.{outputs.extension(fmt)}",
+            outputs.encode(image, fmt),
+            outputs.content_type(fmt),
+            image.width,
+            image.height,
+            1,
+            page.alt,
+        )
+        for number, (page, image) in enumerate(zip(pages, images, strict=True), start=1)
+    ]
+
+
+# --- Inputs from the app's own data ----------------------------------------------
+
+
+def input_from_imported(thread: ImportedThread) -> RenderInput:
+    return RenderInput(
+        ThreadInfo(
+            title=thread.title,
+            author_name=thread.author_name,
+            handle=thread.handle,
+            posts=tuple(
+                PostInfo(post.text, tuple(ImageInfo(0, 0, placeholder=True) for _ in post.images))
+                for post in thread.posts
+            ),
+        )
+    )
+
+
+def read_file(name: str | None) -> bytes | None:
+    if not name:
+        return None
+    with default_storage.open(name) as stored:
+        data: bytes = stored.read()
+        return data
+
+
+def input_from_thread(thread: Thread) -> RenderInput:
+    posts, pictures = [], {}
+    for number, post in enumerate(thread.posts.all()):
+        images = list(post.images.all())
+        posts.append(
+            PostInfo(
+                post.text,
+                tuple(
+                    ImageInfo(image.width or 0, image.height or 0, placeholder=image.is_placeholder)
+                    for image in images
+                ),
+            )
+        )
+        for index, image in enumerate(images):
+            pictures[(number, index)] = read_file(image.file.name)
+    info = ThreadInfo(thread.title, thread.author_name, thread.handle, tuple(posts))
+    return RenderInput(info, pictures, read_file(thread.avatar.name))

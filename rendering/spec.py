@@ -1,0 +1,116 @@
+"""The style document, validated, turned into output pixels for one render."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from threads.style import CANVAS_SIZES
+
+# Cards and thread images are a reading column this wide in CSS pixels.
+COLUMN_WIDTH = 600
+# Carousel slides are 1080 pixels wide at scale 1, and the style's CSS pixels
+# count double there, so 16 px text reads as it does in the editor's preview.
+CAROUSEL_ZOOM = 2
+
+
+@dataclass(frozen=True)
+class Spec:
+    unit: float
+    width: int
+    height: int | None
+    padding: float
+    card_padding: float
+    radius: float
+    opacity: float
+    shadow: bool
+    card_colour: str
+    text_colour: str
+    muted_colour: str
+    font: str
+    text_size: float
+    line_height: float
+    background_key: tuple[Any, ...]
+    show_avatar: bool
+    show_name: bool
+    show_handle: bool
+    slide_numbers: bool
+    watermark: bool
+
+    def text_role(self, role: str) -> tuple[int, int, str]:
+        """(pixel size, weight, colour) for a role of text."""
+        base = self.text_size
+        roles = {
+            "body": (base, 400, self.text_colour),
+            "name": (base, 700, self.text_colour),
+            "handle": (base * 0.92, 400, self.muted_colour),
+            "title": (base * 2.2, 800, self.text_colour),
+            "subtitle": (base * 1.3, 500, self.muted_colour),
+            "footer": (max(base * 0.72, 10 * self.unit), 500, self.footer_colour),
+            "number": (max(base * 0.72, 10 * self.unit), 600, self.footer_colour),
+        }
+        size, weight, colour = roles[role]
+        return round(size), weight, colour
+
+    @property
+    def footer_colour(self) -> str:
+        return "#ffffff" if luminance(self.background_colour()) < 0.45 else "#1f2937"
+
+    def background_colour(self) -> str:
+        kind, value = self.background_key
+        if kind == "solid":
+            return value
+        stops = value[1]
+        return stops[len(stops) // 2][0]
+
+
+def luminance(colour: str) -> float:
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def mix(first: str, second: str, share: float) -> str:
+    a = [int(first[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(second[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(a, b, strict=True))
+
+
+def spec_from_style(style: dict[str, Any], *, kind: str, scale: int) -> Spec:
+    carousel = kind == "carousel"
+    unit = scale * (CAROUSEL_ZOOM if carousel else 1)
+    size = style["canvas"]["size"]
+    if carousel:
+        named = size if isinstance(size, str) and CANVAS_SIZES.get(size) else "portrait"
+        base = (size["width"], size["height"]) if isinstance(size, dict) else CANVAS_SIZES[named]
+        if base is None:
+            raise ValueError(f"{size!r} is not a carousel size")
+        width, height = base[0] * scale, base[1] * scale
+    else:
+        width, height = COLUMN_WIDTH * unit, None
+    background = style["canvas"]["background"]
+    key: tuple[Any, ...] = (
+        ("solid", background["color"][:7])
+        if background["type"] == "solid"
+        else ("linear", (background["angle"], tuple((c[:7], p) for c, p in background["stops"])))
+    )
+    card, text = style["card"], style["text"]
+    return Spec(
+        unit=unit,
+        width=width,
+        height=height,
+        padding=style["canvas"]["padding"] * unit,
+        card_padding=max(card["padding"], 12) * unit * 1.5,
+        radius=card["radius"] * unit,
+        opacity=card["opacity"],
+        shadow=card["shadow"],
+        card_colour=card["background"][:7],
+        text_colour=text["color"][:7],
+        muted_colour=mix(text["color"][:7], card["background"][:7], 0.42),
+        font=text["font"],
+        text_size=text["size"] * unit,
+        line_height=round(text["size"] * unit * text["line_height"]),
+        background_key=key,
+        show_avatar=style["header"]["avatar"],
+        show_name=style["header"]["name"],
+        show_handle=style["header"]["handle"],
+        slide_numbers=style["footer"]["slide_numbers"],
+        watermark=style["footer"]["watermark"],
+    )
