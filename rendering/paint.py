@@ -22,6 +22,16 @@ from rendering.text import EMOJI_ADVANCE, split_runs
 SUPERSAMPLE = 4
 
 
+def mix_colour(first: str, second: str, share: float) -> tuple[int, int, int]:
+    """`first` moved `share` of the way towards `second`: a tint on a known ground."""
+    a, b = hex_rgba(first)[:3], hex_rgba(second)[:3]
+    return (
+        round(a[0] + (b[0] - a[0]) * share),
+        round(a[1] + (b[1] - a[1]) * share),
+        round(a[2] + (b[2] - a[2]) * share),
+    )
+
+
 def hex_rgba(colour: str, alpha: float = 1.0) -> tuple[int, int, int, int]:
     value = colour.lstrip("#")
     own_alpha = int(value[6:8], 16) / 255 if len(value) == 8 else 1.0
@@ -97,8 +107,17 @@ def shadow(width: int, height: int, radius: int, blur: int) -> Image.Image:
     return canvas.filter(ImageFilter.GaussianBlur(blur))
 
 
-def paint_card(image: Image.Image, page: Page, spec: Spec) -> None:
-    x, y, width, height = (round(v) for v in page.card)
+@lru_cache(maxsize=16)
+def base(spec: Spec, width: int, height: int, card: tuple[float, float, float, float]) -> Image.Image:
+    """Background, shadow and card: the same for every slide of a carousel,
+    so built once per style and size."""
+    image = background(spec.background_key, width, height).convert("RGBA")
+    paint_card(image, card, spec)
+    return image.convert("RGB")
+
+
+def paint_card(image: Image.Image, card: tuple[float, float, float, float], spec: Spec) -> None:
+    x, y, width, height = (round(v) for v in card)
     radius = min(round(spec.radius), width // 2, height // 2)
     if spec.shadow:
         blur = max(round(spec.unit * 10), 2)
@@ -175,7 +194,7 @@ def draw_placeholder(image: Image.Image, box: tuple[int, int, int, int], radius:
     draw = ImageDraw.Draw(image)
     icon = min(width, height) // 5
     cx, cy = x + width // 2, y + height // 2
-    colour = hex_rgba(spec.muted_colour, 0.7)
+    colour = mix_colour(spec.muted_colour, spec.card_colour, 0.3)
     draw.rounded_rectangle(
         (cx - icon, cy - icon * 0.75, cx + icon, cy + icon * 0.75),
         radius=icon // 5,
@@ -223,8 +242,7 @@ def draw_avatar(image: Image.Image, box: AvatarBox, spec: Spec, avatar: bytes | 
 def paint(
     page: Page, spec: Spec, pictures: dict[tuple[int, int], bytes | None], avatar: bytes | None, author: str
 ) -> Image.Image:
-    image = background(spec.background_key, page.width, page.height).copy().convert("RGBA")
-    paint_card(image, page, spec)
+    image = base(spec, page.width, page.height, page.card).copy()
     for box in page.boxes:
         if isinstance(box, TextBox):
             draw_text(image, box, spec)
@@ -240,7 +258,7 @@ def paint(
         elif isinstance(box, RuleBox):
             ImageDraw.Draw(image).line(
                 (box.x, box.y, box.x + box.width, box.y),
-                fill=hex_rgba(spec.muted_colour, 0.35),
+                fill=mix_colour(spec.muted_colour, spec.card_colour, 0.6),
                 width=max(round(spec.unit), 1),
             )
-    return image.convert("RGB")
+    return image

@@ -1,0 +1,135 @@
+"""Renderer benchmark: prints a table; not a test.
+
+    .venv/bin/python bench/render_bench.py [--rounds 5]
+
+Uses the seed page when it is beside the project (../shared/seeds), else the
+test fixture. One core (the renderer is single-threaded); medians of rounds.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from rendering import outputs  # noqa: E402
+from rendering.paint import paint  # noqa: E402
+from rendering.services import input_from_imported, lay_out, render  # noqa: E402
+from rendering.spec import spec_from_style  # noqa: E402
+from threads.importers import import_text  # noqa: E402
+from threads.style import style_validate  # noqa: E402
+
+SEED = ROOT.parent / "shared" / "seeds" / "000_d0b8afc84c38f9bc.txt"
+FIXTURE = ROOT / "tests" / "threads" / "fixtures" / "app_page_marisol.txt"
+COLD = """
+import os, sys, time, resource
+sys.path.insert(0, {root!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+started = time.perf_counter()
+import django; django.setup()
+from rendering.services import input_from_imported, render
+from threads.importers import import_text
+from threads.style import style_validate
+data = input_from_imported(import_text(open({path!r}, encoding="utf-8").read()))
+render(data=data, style=style_validate({{}}), kind="carousel", fmt="png")
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def median_ms(work, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    rounds = parser.parse_args().rounds
+    source = SEED if SEED.exists() else FIXTURE
+    data = input_from_imported(import_text(source.read_text(encoding="utf-8")))
+    style = style_validate({})
+    spec = spec_from_style(style, kind="carousel", scale=1)
+    render(data=data, style=style, kind="carousel", fmt="png")  # warm caches: fonts, background, card
+    pages = lay_out(data, spec, "carousel")
+    images = [paint(page, spec, data.pictures, data.avatar, data.thread.author_name) for page in pages]
+    slides = len(pages)
+
+    rows = [
+        (
+            "layout, whole carousel",
+            median_ms(lambda: lay_out(data, spec, "carousel"), rounds) / slides,
+            "per slide",
+        ),
+        (
+            "paint",
+            median_ms(lambda: [paint(p, spec, {}, None, "S") for p in pages], rounds) / slides,
+            "per slide",
+        ),
+        (
+            "PNG slide (render + encode)",
+            median_ms(lambda: render(data=data, style=style, kind="carousel", fmt="png"), rounds) / slides,
+            "per slide",
+        ),
+        (
+            "JPEG slide (render + encode)",
+            median_ms(lambda: render(data=data, style=style, kind="carousel", fmt="jpeg"), rounds) / slides,
+            "per slide",
+        ),
+        (
+            "floor: PNG encode only",
+            median_ms(lambda: [outputs.encode(i, "png") for i in images], rounds) / slides,
+            "per slide",
+        ),
+        (
+            "floor: JPEG encode only",
+            median_ms(lambda: [outputs.encode(i, "jpeg") for i in images], rounds) / slides,
+            "per slide",
+        ),
+        (
+            "PDF, whole carousel",
+            median_ms(lambda: render(data=data, style=style, kind="carousel", fmt="pdf"), rounds),
+            f"{slides} slides",
+        ),
+        (
+            "cards, all posts (PNG)",
+            median_ms(lambda: render(data=data, style=style, kind="cards", fmt="png"), rounds),
+            f"{len(data.thread.posts)} cards",
+        ),
+        (
+            "thread image (PNG)",
+            median_ms(lambda: render(data=data, style=style, kind="thread", fmt="png"), rounds),
+            "1 image",
+        ),
+    ]
+    cold = subprocess.run(
+        [sys.executable, "-c", COLD.format(root=str(ROOT), path=str(source))],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    png = render(data=data, style=style, kind="carousel", fmt="png")
+    print(f"input: {source.name}, {len(data.thread.posts)} posts, {slides} slides 1080x1350, rounds {rounds}")
+    print(f"{'what':34} {'ms':>9}  unit")
+    for name, value, unit in rows:
+        print(f"{name:34} {value:9.1f}  {unit}")
+    print(f"{'fresh process, whole carousel':34} {float(cold[0]) * 1000:9.1f}  incl. Django start-up")
+    print(f"{'peak memory, fresh process':34} {int(cold[1]) / 1024:9.1f}  MB (max RSS)")
+    print(f"{'PNG size, median slide':34} {statistics.median(len(f.content) for f in png) / 1024:9.1f}  KB")
+
+
+if __name__ == "__main__":
+    main()
