@@ -18,16 +18,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from rendering import outputs  # noqa: E402
-from rendering.paint import paint  # noqa: E402
-from rendering.services import input_from_imported, lay_out, render  # noqa: E402
-from rendering.spec import spec_from_style  # noqa: E402
-from threads.importers import import_text  # noqa: E402
-from threads.style import style_validate  # noqa: E402
+from rendering import outputs
+from rendering.paint import paint
+from rendering.services import input_from_imported, lay_out, render
+from rendering.spec import spec_from_style
+from threads.importers import import_text
+from threads.style import style_validate
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_d0b8afc84c38f9bc.txt"
 FIXTURE = ROOT / "tests" / "threads" / "fixtures" / "app_page_marisol.txt"
