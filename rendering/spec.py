@@ -97,7 +97,7 @@ def spec_from_style(style: dict[str, Any], *, kind: str, scale: int) -> Spec:
         width=width,
         height=height,
         padding=style["canvas"]["padding"] * unit,
-        card_padding=max(card["padding"], 12) * unit * 1.5,
+        card_padding=card["padding"] * unit,
         radius=card["radius"] * unit,
         opacity=card["opacity"],
         shadow=card["shadow"],

@@ -162,3 +162,30 @@ def test_multi_script_card_matches_its_reference():
     assert image.size == reference.size
     difference = ImageStat.Stat(ImageChops.difference(image, reference)).mean
     assert max(difference) < 2.0
+
+
+@pytest.mark.django_db
+def test_a_stored_thread_renders_with_its_uploaded_images_and_avatar(alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rendering.services import input_from_thread
+    from tests.factories import png_bytes, thread_with_posts
+    from threads.services import post_image_add, thread_set_avatar
+
+    thread = thread_with_posts(alice, "A post with a red picture.")
+    post_image_add(
+        post=thread.posts.get(), upload=SimpleUploadedFile("r.png", png_bytes(300, 200, "#ff0000"))
+    )
+    thread = thread_set_avatar(
+        thread=thread, upload=SimpleUploadedFile("a.png", png_bytes(64, 64, "#00ff00"))
+    )
+
+    data = input_from_thread(thread)
+    image = open_image(
+        render(data=data, style=style_validate({}), kind="cards", fmt="png")[0].content
+    ).convert("RGB")
+
+    assert data.pictures[(0, 0)] is not None
+    colours = {colour for _, colour in image.getcolors(maxcolors=1_000_000)}
+    assert (255, 0, 0) in colours, "the uploaded image is drawn"
+    assert (0, 255, 0) in colours, "the avatar is drawn"
