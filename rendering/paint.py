@@ -7,10 +7,10 @@ size and style."""
 
 import hashlib
 import io
-import itertools
 import math
 from functools import lru_cache
 
+import numpy
 import unicode_segmentation_rs as segmentation
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
@@ -41,56 +41,60 @@ def hex_rgba(colour: str, alpha: float = 1.0) -> tuple[int, int, int, int]:
 # --- Background -------------------------------------------------------------
 
 
-def gradient_strip(stops: tuple[tuple[str, float], ...], length: int) -> Image.Image:
-    """A 1-pixel-high strip across the gradient line, stop to stop."""
-    strip = Image.new("RGB", (length, 1))
-    pixels = []
-    colours = [(hex_rgba(colour)[:3], position) for colour, position in stops]
-    for x in range(length):
-        t = x / max(length - 1, 1)
-        pixels.append(mix_stops(colours, t))
-    strip.putdata(pixels)
-    return strip
-
-
-def mix_stops(colours: list[tuple[tuple[int, int, int], float]], t: float) -> tuple[int, int, int]:
-    if t <= colours[0][1]:
-        return colours[0][0]
-    for (left, start), (right, end) in itertools.pairwise(colours):
-        if t <= end:
-            share = 0 if end == start else (t - start) / (end - start)
-            return tuple(round(a + (b - a) * share) for a, b in zip(left, right, strict=True))  # type: ignore[return-value]
-    return colours[-1][0]
+def gradient_lut(stops: tuple[tuple[str, float], ...], steps: int = 1024) -> numpy.ndarray:
+    """Colours along the gradient line, `steps` of them, as floats."""
+    positions = numpy.linspace(0.0, 1.0, steps)
+    at = [position for _, position in stops]
+    channels = [numpy.interp(positions, at, [hex_rgba(colour)[i] for colour, _ in stops]) for i in range(3)]
+    return numpy.stack(channels, axis=1).astype(numpy.float32)
 
 
 @lru_cache(maxsize=16)
 def background(spec_key: tuple, width: int, height: int) -> Image.Image:
     """The canvas background, built once per style and size. A CSS linear
-    gradient: the angle points where it goes (0° up, 90° right)."""
+    gradient: the angle points where it goes (0° up, 90° right), the line
+    as long as CSS makes it. Colours are interpolated in float and rounded
+    once, so neighbouring bands differ by one level of 255, below what eyes
+    see; a noise dither was tried and doubled PNG sizes for no visible gain."""
     kind, value = spec_key
     if kind == "solid":
         return Image.new("RGB", (width, height), hex_rgba(value)[:3])
     angle, stops = value
     radians = math.radians(angle)
-    along = abs(width * math.sin(radians)) + abs(height * math.cos(radians))
-    across = abs(width * math.cos(radians)) + abs(height * math.sin(radians))
-    strip = gradient_strip(stops, max(math.ceil(along), 2))
-    plane = strip.resize((strip.width, max(math.ceil(across), 2)), Image.Resampling.NEAREST)
-    turned = plane.rotate(90 - angle, resample=Image.Resampling.BICUBIC, expand=True)
-    left, top = (turned.width - width) // 2, (turned.height - height) // 2
-    return turned.crop((left, top, left + width, top + height))
+    dx, dy = math.sin(radians), -math.cos(radians)
+    length = abs(width * dx) + abs(height * dy)
+    xs = (numpy.arange(width, dtype=numpy.float32) - width / 2) * (dx / length)
+    ys = (numpy.arange(height, dtype=numpy.float32) - height / 2) * (dy / length)
+    t = numpy.clip(ys[:, None] + xs[None, :] + 0.5, 0.0, 1.0)
+    lut = gradient_lut(stops)
+    pixels = lut[(t * (len(lut) - 1)).astype(numpy.int32)]
+    return Image.fromarray(numpy.clip(pixels + 0.5, 0, 255).astype(numpy.uint8), "RGB")
 
 
 # --- Shapes -----------------------------------------------------------------
 
 
+@lru_cache(maxsize=32)
+def corner(radius: int) -> Image.Image:
+    """A quarter disc, drawn 4× larger and scaled down for a smooth edge."""
+    big = Image.new("L", (radius * SUPERSAMPLE * 2, radius * SUPERSAMPLE * 2), 0)
+    ImageDraw.Draw(big).ellipse((0, 0, big.width - 1, big.height - 1), fill=255)
+    return big.resize((radius * 2, radius * 2), Image.Resampling.LANCZOS).crop((0, 0, radius, radius))
+
+
 @lru_cache(maxsize=64)
 def rounded_mask(width: int, height: int, radius: int) -> Image.Image:
-    big = Image.new("L", (width * SUPERSAMPLE, height * SUPERSAMPLE), 0)
-    ImageDraw.Draw(big).rounded_rectangle(
-        (0, 0, big.width - 1, big.height - 1), radius=radius * SUPERSAMPLE, fill=255
-    )
-    return big.resize((width, height), Image.Resampling.LANCZOS)
+    """A rounded rectangle's alpha: solid, with anti-aliased corners."""
+    mask = Image.new("L", (width, height), 255)
+    radius = min(radius, width // 2, height // 2)
+    if radius <= 0:
+        return mask
+    top_left = corner(radius)
+    mask.paste(top_left, (0, 0))
+    mask.paste(top_left.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (width - radius, 0))
+    mask.paste(top_left.transpose(Image.Transpose.FLIP_TOP_BOTTOM), (0, height - radius))
+    mask.paste(top_left.transpose(Image.Transpose.ROTATE_180), (width - radius, height - radius))
+    return mask
 
 
 @lru_cache(maxsize=16)
