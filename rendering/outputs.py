@@ -6,7 +6,6 @@ import zipfile
 from collections.abc import Sequence
 
 import imagecodecs
-import img2pdf
 import numpy
 from PIL import Image
 
@@ -51,6 +50,8 @@ def extension(fmt: str) -> str:
 def pdf(pngs: Sequence[bytes], *, title: str, subject: str) -> bytes:
     """Pages at the slide size, PNG data kept as it is (img2pdf), with the
     slides' text as the document's subject for screen readers and search."""
+    import img2pdf  # imported here: it loads pikepdf, 100+ ms that only PDF exports need
+
     layout = img2pdf.get_fixed_dpi_layout_fun((96, 96))
     return img2pdf.convert(
         list(pngs),
