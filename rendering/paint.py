@@ -15,6 +15,7 @@ import unicode_segmentation_rs as segmentation
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from rendering import fonts
+from rendering.bidi import visual_segments
 from rendering.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
 from rendering.spec import Spec
 from rendering.text import EMOJI_ADVANCE, split_runs
@@ -155,25 +156,36 @@ def emoji_tile(grapheme: str, size: int) -> Image.Image | None:
 
 
 def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
+    """The line's direction segments left to right on screen; inside each,
+    the font runs in reading order for its direction, shaped by raqm."""
     size, weight, colour = spec.text_role(box.role)
-    runs = split_runs(box.line.text, spec.font)
     x = box.x + (box.width - box.line.width if box.line.rtl else 0)
-    ordered = list(reversed(runs)) if box.line.rtl else list(runs)
+    # Every font run sits on the line's baseline, set by the style's font,
+    # whatever the fallback fonts' own ascenders.
+    baseline = box.y + fonts.load(fonts.font_chain(spec.font)[0], size, weight).getmetrics()[0]
     draw = ImageDraw.Draw(image)
-    for run in ordered:
-        if run.face is None:
-            x = draw_emoji(image, run.text, x, box.y, size)
-            continue
-        font = fonts.load(run.face, size, weight)
-        draw.text((x, box.y), run.text, font=font, fill=hex_rgba(colour))
-        x += font.getlength(run.text)
+    for segment in visual_segments(box.line.text, box.line.rtl):
+        runs = split_runs(segment.text, spec.font)
+        direction = "rtl" if segment.rtl else "ltr"
+        for run in reversed(runs) if segment.rtl else runs:
+            if run.face is None:
+                x = draw_emoji(image, run.text, x, baseline, size, rtl=segment.rtl)
+                continue
+            font = fonts.load(run.face, size, weight)
+            draw.text(
+                (x, baseline), run.text, font=font, fill=hex_rgba(colour), direction=direction, anchor="ls"
+            )
+            x += font.getlength(run.text, direction=direction)
 
 
-def draw_emoji(image: Image.Image, text: str, x: float, y: float, size: int) -> float:
-    for grapheme in segmentation.graphemes(text, True):
+def draw_emoji(
+    image: Image.Image, text: str, x: float, baseline: float, size: int, *, rtl: bool = False
+) -> float:
+    graphemes = segmentation.graphemes(text, True)
+    for grapheme in reversed(graphemes) if rtl else graphemes:
         tile = emoji_tile(grapheme, size)
         if tile is not None:
-            top = round(y + size * 0.12)
+            top = round(baseline - size * 0.92)
             image.paste(tile, (round(x + size * 0.08), top), tile)
         x += size * EMOJI_ADVANCE
     return x

@@ -35,7 +35,8 @@ def is_emoji(grapheme: str) -> bool:
 
 def face_for(grapheme: str, chain: tuple[Face, ...], current: Face | None) -> Face:
     needed = [ord(c) for c in grapheme if unicodedata.category(c) not in IGNORABLE] or [ord(grapheme[0])]
-    if current is not None and all(point in coverage(current) for point in needed):
+    joins_run = unicodedata.category(grapheme[0])[0] in "ZP"
+    if joins_run and current is not None and all(point in coverage(current) for point in needed):
         return current  # spaces and punctuation stay with the run they are in
     for face in chain:
         if all(point in coverage(face) for point in needed):
