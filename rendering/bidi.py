@@ -41,8 +41,8 @@ def levels(text: str, rtl: bool) -> list[int]:
 
 
 def neutral_level(strong: list[int | None], index: int, base: int) -> int:
-    before = next((strong[i] for i in range(index - 1, -1, -1) if strong[i] is not None), base)
-    after = next((strong[i] for i in range(index + 1, len(strong)) if strong[i] is not None), base)
+    before = next((level for level in reversed(strong[:index]) if level is not None), base)
+    after = next((level for level in strong[index + 1 :] if level is not None), base)
     return before if before == after else base
 
 
