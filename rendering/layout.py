@@ -349,7 +349,8 @@ MIN_IMAGE_SHARE = 0.45
 
 @dataclass
 class SlideDraft:
-    posts: list[int] = field(default_factory=list)
+    """The blocks of one post slide, gathered while flowing."""
+
     blocks: list[Block] = field(default_factory=list)
 
 
@@ -364,7 +365,7 @@ def lay_out_carousel(thread: ThreadInfo, metrics: Metrics) -> list[Page]:
     room = height - 2 * pad - 2 * inner - metrics.footer_height - head_height
     drafts: list[SlideDraft] = []
     for index, post in enumerate(thread.posts):
-        drafts += flow(post_blocks(post, index, column, metrics), index, room)
+        drafts += flow(post_blocks(post, index, column, metrics), room)
     total = len(drafts) + 2
     pages = [cover(thread, metrics, total)]
     for number, draft in enumerate(drafts, start=2):
@@ -373,8 +374,8 @@ def lay_out_carousel(thread: ThreadInfo, metrics: Metrics) -> list[Page]:
     return pages
 
 
-def flow(blocks: list[Block], post: int, room: float) -> list[SlideDraft]:
-    drafts = [SlideDraft(posts=[post])]
+def flow(blocks: list[Block], room: float) -> list[SlideDraft]:
+    drafts = [SlideDraft()]
     used = 0.0
     for position, block in enumerate(blocks):
         height = min(block.height, room) if block.kind == "images" else block.height
@@ -382,7 +383,7 @@ def flow(blocks: list[Block], post: int, room: float) -> list[SlideDraft]:
             height = room - used  # shrink the images into the space left rather than leave it empty
         if used + height > room and drafts[-1].blocks:
             carried = widow_lines(drafts[-1].blocks, blocks, position)
-            drafts.append(SlideDraft(posts=[post], blocks=carried))
+            drafts.append(SlideDraft(blocks=carried))
             used = sum(b.height for b in carried)
             if block.kind == "gap":
                 continue

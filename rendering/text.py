@@ -21,7 +21,6 @@ VARIATION_EMOJI = "\ufe0f"
 class Run:
     text: str
     face: Face | None  # None: colour emoji
-    rtl: bool = False
 
 
 def is_emoji(grapheme: str) -> bool:
