@@ -20,6 +20,7 @@ from config.errors import Forbidden, Invalid, NotFound
 from threads.builtin_presets import BUILTIN_PRESETS
 from threads.images import CleanImage, ImageLimits, image_clean
 from threads.importers import ImportedThread, ImportLimits, import_thread
+from threads.importers.model import check_post_count, check_post_text
 from threads.models import Post, PostImage, StylePreset, Thread
 from threads.style import style_check_plan, style_validate
 
@@ -52,18 +53,13 @@ def normalize_text(text: str) -> str:
 
 
 def check_post_limits(texts: Sequence[str | None]) -> None:
-    if len(texts) > settings.THREAD_MAX_POSTS:
-        raise Invalid(
-            f"A thread can have at most {settings.THREAD_MAX_POSTS} posts (this one has {len(texts)}).",
-            field="posts",
-        )
+    """The importers' limits, for posts written through the API (None: a
+    kept post whose text does not change)."""
+    limits = import_limits()
+    check_post_count(len(texts), limits)
     for index, text in enumerate(texts):
-        if text is not None and len(text) > settings.POST_MAX_CHARS:
-            length = f"{len(text):,}"
-            raise Invalid(
-                f"Post {index + 1} is {length} characters long; the limit is {settings.POST_MAX_CHARS:,}.",
-                field=f"posts[{index}].text",
-            )
+        if text is not None:
+            check_post_text(index, text, limits)
 
 
 def delete_files_on_commit(names: Iterable[str | None]) -> None:

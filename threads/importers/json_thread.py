@@ -13,7 +13,15 @@ import re
 import unicodedata
 from typing import Any
 
-from threads.importers.model import ImportedImage, ImportedPost, ImportedThread, ImportLimits, InvalidImport
+from threads.importers.model import (
+    ImportedImage,
+    ImportedPost,
+    ImportedThread,
+    ImportLimits,
+    InvalidImport,
+    check_post_count,
+    check_post_text,
+)
 from threads.importers.mojibake import repair_mojibake
 
 HANDLE = re.compile(r"^@?(\w{1,30})$")
@@ -75,15 +83,11 @@ def image(value: Any, path: str) -> ImportedImage:
     return ImportedImage(url=address, alt=text(given.get("alt", ""), f"{path}.alt", limit=1000))
 
 
-def post(value: Any, path: str, limits: ImportLimits) -> ImportedPost:
+def post(value: Any, index: int, limits: ImportLimits) -> ImportedPost:
+    path = f"posts[{index}]"
     given = obj(value, path, ("text",), ("images",))
     body = text(given["text"], f"{path}.text").strip()
-    if len(body) > limits.max_post_chars:
-        number = int(path[6:-1]) + 1
-        raise InvalidImport(
-            f"Post {number} is {len(body):,} characters long; the limit is {limits.max_post_chars:,}.",
-            field=f"{path}.text",
-        )
+    check_post_text(index, body, limits)
     images = given.get("images", [])
     if not isinstance(images, list):
         raise InvalidImport("must be a list.", field=f"{path}.images")
@@ -107,15 +111,12 @@ def parse_json_thread(content: str | dict[str, Any], limits: ImportLimits) -> Im
     posts = document["posts"]
     if not isinstance(posts, list):
         raise InvalidImport("must be a list.", field="posts")
-    if len(posts) > limits.max_posts:
-        raise InvalidImport(
-            f"A thread can have at most {limits.max_posts} posts (this one has {len(posts)}).", field="posts"
-        )
+    check_post_count(len(posts), limits)
     avatar = author.get("avatar_url")
     return ImportedThread(
         title=text(document.get("title", ""), "title", limit=200).strip(),
         author_name=text(author["name"], "author.name", limit=100, blank=False).strip(),
         handle=handle.lstrip("@"),
         avatar_url=url(avatar, "author.avatar_url") if avatar is not None else None,
-        posts=tuple(post(value, f"posts[{index}]", limits) for index, value in enumerate(posts)),
+        posts=tuple(post(value, index, limits) for index, value in enumerate(posts)),
     )

@@ -37,20 +37,27 @@ class ImportLimits:
     max_images_per_post: int = 4
 
 
+def check_post_count(count: int, limits: ImportLimits) -> None:
+    if count > limits.max_posts:
+        raise InvalidImport(
+            f"A thread can have at most {limits.max_posts} posts (this one has {count}).", field="posts"
+        )
+
+
+def check_post_text(index: int, text: str, limits: ImportLimits) -> None:
+    if len(text) > limits.max_post_chars:
+        raise InvalidImport(
+            f"Post {index + 1} is {len(text):,} characters long; the limit is {limits.max_post_chars:,}.",
+            field=f"posts[{index}].text",
+        )
+
+
 def check_limits(posts: tuple[ImportedPost, ...], limits: ImportLimits) -> None:
     if not posts:
         raise InvalidImport("No posts were found in what was given.", field="posts")
-    if len(posts) > limits.max_posts:
-        raise InvalidImport(
-            f"A thread can have at most {limits.max_posts} posts (this one has {len(posts)}).", field="posts"
-        )
+    check_post_count(len(posts), limits)
     for index, post in enumerate(posts):
-        if len(post.text) > limits.max_post_chars:
-            length = f"{len(post.text):,}"
-            raise InvalidImport(
-                f"Post {index + 1} is {length} characters long; the limit is {limits.max_post_chars:,}.",
-                field=f"posts[{index}].text",
-            )
+        check_post_text(index, post.text, limits)
         if len(post.images) > limits.max_images_per_post:
             raise InvalidImport(
                 f"Post {index + 1} has {len(post.images)} images; the limit is {limits.max_images_per_post}.",
