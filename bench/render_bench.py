@@ -32,18 +32,45 @@ from threads.style import style_validate
 SEED = ROOT.parent / "shared" / "seeds" / "000_d0b8afc84c38f9bc.txt"
 FIXTURE = ROOT / "tests" / "threads" / "fixtures" / "app_page_marisol.txt"
 COLD = """
-import os, sys, time, resource
+import os, sys, time
 sys.path.insert(0, {root!r})
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+def peak_mb():
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
+    line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+    return int(line.split()[1]) / 1024
 started = time.perf_counter()
 import django; django.setup()
 from rendering.services import input_from_imported, render
 from threads.importers import import_text
 from threads.style import style_validate
+from rendering.services import warm_up
 data = input_from_imported(import_text(open({path!r}, encoding="utf-8").read()))
-render(data=data, style=style_validate({{}}), kind="carousel", fmt="png")
-print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+imported = time.perf_counter()
+if {warm!r}:
+    warm_up()  # as a worker process does when it starts
+warmed, before = time.perf_counter(), peak_mb()
+first = []
+def progress(done, total):
+    if done == 1:
+        first.append(time.perf_counter())
+render(data=data, style=style_validate({{}}), kind="carousel", fmt="png", progress=progress)
+done = time.perf_counter()
+print(imported - started, warmed - imported, first[0] - warmed, done - started, before, peak_mb())
 """
+
+
+def rss_mb(field: str) -> float:
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(field))
+    return int(line.split()[1]) / 1024
+
+
+def peak_growth_mb(work) -> float:
+    """How far the peak resident size rises above the current one during `work`."""
+    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current size
+    now = rss_mb("VmRSS")
+    work()
+    return rss_mb("VmHWM") - now
 
 
 def median_ms(work, rounds: int) -> float:
@@ -115,19 +142,31 @@ def main() -> None:
             "1 image",
         ),
     ]
-    cold = subprocess.run(
-        [sys.executable, "-c", COLD.format(root=str(ROOT), path=str(source))],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    cold, warmed = (
+        [
+            float(value)
+            for value in subprocess.run(
+                [sys.executable, "-c", COLD.format(root=str(ROOT), path=str(source), warm=warm)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+        ]
+        for warm in (False, True)
+    )
     png = render(data=data, style=style, kind="carousel", fmt="png")
     print(f"input: {source.name}, {len(data.thread.posts)} posts, {slides} slides 1080x1350, rounds {rounds}")
     print(f"{'what':34} {'ms':>9}  unit")
     for name, value, unit in rows:
         print(f"{name:34} {value:9.1f}  {unit}")
-    print(f"{'fresh process, whole carousel':34} {float(cold[0]) * 1000:9.1f}  incl. Django start-up")
-    print(f"{'peak memory, fresh process':34} {int(cold[1]) / 1024:9.1f}  MB (max RSS)")
+    png_ratio = rows[2][1] / rows[4][1]
+    print(f"{'PNG slide / PNG floor':34} {png_ratio:9.2f}  x")
+    print(f"{'fresh process: Django + imports':34} {cold[0] * 1000:9.1f}  ms")
+    print(f"{'fresh process: first slide':34} {cold[2] * 1000:9.1f}  ms after imports, fonts unread")
+    print(f"{'fresh worker: warm-up':34} {warmed[1] * 1000:9.1f}  ms as the process starts")
+    print(f"{'fresh worker: first slide':34} {warmed[2] * 1000:9.1f}  ms after warm-up")
+    print(f"{'fresh process: whole carousel':34} {cold[3] * 1000:9.1f}  ms incl. start-up")
+    print(f"{'fresh process: peak RSS':34} {cold[5]:9.1f}  MB ({cold[5] - cold[4]:.1f} MB above start-up)")
     print(f"{'PNG size, median slide':34} {statistics.median(len(f.content) for f in png) / 1024:9.1f}  KB")
 
 

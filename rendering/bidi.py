@@ -10,6 +10,7 @@ whole in its own direction by the shaper."""
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 RTL_CLASSES = {"R", "AL"}
 NUMBER_CLASSES = {"EN", "AN"}
@@ -46,10 +47,11 @@ def neutral_level(strong: list[int | None], index: int, base: int) -> int:
     return before if before == after else base
 
 
-def visual_segments(text: str, rtl: bool) -> list[Segment]:
+@lru_cache(maxsize=4096)
+def visual_segments(text: str, rtl: bool) -> tuple[Segment, ...]:
     """The line cut where its level changes, in left-to-right screen order."""
     if not text:
-        return []
+        return ()
     line_levels = levels(text, rtl)
     runs: list[tuple[str, int]] = []
     for char, level in zip(text, line_levels, strict=True):
@@ -59,7 +61,7 @@ def visual_segments(text: str, rtl: bool) -> list[Segment]:
             runs.append((char, level))
     for level in range(max(line_levels), 0, -1):
         runs = reverse_at_or_above(runs, level)
-    return [Segment(chunk, level % 2 == 1) for chunk, level in runs]
+    return tuple(Segment(chunk, level % 2 == 1) for chunk, level in runs)
 
 
 def reverse_at_or_above(runs: list[tuple[str, int]], level: int) -> list[tuple[str, int]]:

@@ -104,3 +104,13 @@ def emoji_font() -> ImageFont.FreeTypeFont | None:
     if face is None:
         return None
     return ImageFont.truetype(face.path, size=EMOJI_BITMAP_SIZE, layout_engine=ImageFont.Layout.RAQM)
+
+
+def warm_up(family: str = "Inter") -> None:
+    """Find the font files and read their character maps now, not during the
+    first render: a worker process calls this as it starts (about 150 ms)."""
+    for face in font_chain(family):
+        coverage(face)
+    emoji = emoji_face()
+    if emoji is not None:
+        coverage(emoji)

@@ -36,6 +36,7 @@ class ThreadInfo:
     author_name: str
     handle: str
     posts: tuple[PostInfo, ...]
+    end_text: str = ""  # the end slide's line under "Follow @handle" (Carousel Studio)
 
 
 @dataclass(frozen=True)
@@ -448,16 +449,18 @@ def end_slide(thread: ThreadInfo, metrics: Metrics, number: str) -> Page:
     pad, inner = metrics.padding, metrics.card_padding
     x, column = pad + inner, metrics.width - 2 * (pad + inner)
     handle = f"@{thread.handle}" if thread.handle else thread.author_name
-    lines = [f"Follow {handle}", "for more threads like this."]
+    rows = [(line, "title") for line in wrap(f"Follow {handle}", column, metrics.measure["title"])]
+    below = thread.end_text.strip() or "for more threads like this."
+    for part in paragraphs(below):
+        rows += [(line, "subtitle") for line in wrap(part, column, metrics.measure["subtitle"])]
     title_height = metrics.body_size * 2.4 * 1.25
-    top = (height - title_height * 2) / 2
+    top = (height - title_height * len(rows)) / 2
     boxes: list = []
-    for index, text in enumerate(lines):
-        role = "title" if index == 0 else "subtitle"
-        width = metrics.measure[role](text)
+    for index, (line, role) in enumerate(rows):
         boxes.append(
-            TextBox(x + (column - width) / 2, top + index * title_height, width, Line(text, width), role)
+            TextBox(x + (column - line.width) / 2, top + index * title_height, line.width, line, role)
         )
+    lines = [row[0].text for row in rows]
     if metrics.show_avatar:
         boxes.append(
             AvatarBox(

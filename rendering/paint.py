@@ -14,7 +14,7 @@ import numpy
 import unicode_segmentation_rs as segmentation
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from rendering import fonts
+from rendering import fonts, glyphs
 from rendering.bidi import visual_segments
 from rendering.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
 from rendering.spec import Spec
@@ -159,11 +159,11 @@ def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
     """The line's direction segments left to right on screen; inside each,
     the font runs in reading order for its direction, shaped by raqm."""
     size, weight, colour = spec.text_role(box.role)
+    ink = hex_rgba(colour)
     x = box.x + (box.width - box.line.width if box.line.rtl else 0)
     # Every font run sits on the line's baseline, set by the style's font,
     # whatever the fallback fonts' own ascenders.
-    baseline = box.y + fonts.load(fonts.font_chain(spec.font)[0], size, weight).getmetrics()[0]
-    draw = ImageDraw.Draw(image)
+    baseline = round(box.y + glyphs.font(fonts.font_chain(spec.font)[0], size, weight).ascender)
     for segment in visual_segments(box.line.text, box.line.rtl):
         runs = split_runs(segment.text, spec.font)
         direction = "rtl" if segment.rtl else "ltr"
@@ -171,11 +171,9 @@ def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
             if run.face is None:
                 x = draw_emoji(image, run.text, x, baseline, size, rtl=segment.rtl)
                 continue
-            font = fonts.load(run.face, size, weight)
-            draw.text(
-                (x, baseline), run.text, font=font, fill=hex_rgba(colour), direction=direction, anchor="ls"
-            )
-            x += font.getlength(run.text, direction=direction)
+            shaped = glyphs.shape(run.text, run.face, size, weight, direction)
+            glyphs.draw_run(image, shaped, glyphs.font(run.face, size, weight), x, baseline, ink)
+            x += shaped.width
 
 
 def draw_emoji(
@@ -195,27 +193,47 @@ def draw_emoji(
 
 
 def paste_rounded(
-    image: Image.Image, picture: Image.Image, box: tuple[int, int, int, int], radius: int
+    image: Image.Image, picture: Image.Image, box: tuple[int, int, int, int], radius: int, spec: Spec
 ) -> None:
+    """The picture in its frame: cropped to fill it (cover) or whole on the
+    placeholder's tint (contain), with the frame's rounded corners."""
     x, y, width, height = box
-    fitted = ImageOps.fit(picture.convert("RGB"), (width, height), Image.Resampling.LANCZOS)
+    picture = picture.convert("RGB")
+    if spec.image_fit == "contain":
+        fitted = placeholder_ground(width, height, spec.muted_colour, spec.card_colour).copy()
+        inner = ImageOps.contain(picture, (width, height), Image.Resampling.LANCZOS)
+        fitted.paste(inner, ((width - inner.width) // 2, (height - inner.height) // 2))
+    else:
+        fitted = ImageOps.fit(picture, (width, height), Image.Resampling.LANCZOS)
     image.paste(fitted, (x, y), rounded_mask(width, height, min(radius, width // 2, height // 2)))
 
 
 def draw_placeholder(image: Image.Image, box: tuple[int, int, int, int], radius: int, spec: Spec) -> None:
     x, y, width, height = box
-    tint = Image.new("RGB", (width, height), hex_rgba(spec.muted_colour)[:3])
-    faded = Image.blend(Image.new("RGB", (width, height), hex_rgba(spec.card_colour)[:3]), tint, 0.12)
-    image.paste(faded, (x, y), rounded_mask(width, height, min(radius, width // 2, height // 2)))
-    draw = ImageDraw.Draw(image)
+    tile = placeholder_tile(width, height, radius, spec.muted_colour, spec.card_colour, spec.unit)
+    image.paste(tile, (x, y), rounded_mask(width, height, min(radius, width // 2, height // 2)))
+
+
+@lru_cache(maxsize=32)
+def placeholder_ground(width: int, height: int, muted: str, card: str) -> Image.Image:
+    """The card's colour with a hint of the muted text colour."""
+    tint = Image.new("RGB", (width, height), hex_rgba(muted)[:3])
+    return Image.blend(Image.new("RGB", (width, height), hex_rgba(card)[:3]), tint, 0.12)
+
+
+@lru_cache(maxsize=32)
+def placeholder_tile(width: int, height: int, radius: int, muted: str, card: str, unit: float) -> Image.Image:
+    """A faint frame with a picture icon where an image was not imported."""
+    tile = placeholder_ground(width, height, muted, card).copy()
+    draw = ImageDraw.Draw(tile)
     icon = min(width, height) // 5
-    cx, cy = x + width // 2, y + height // 2
-    colour = mix_colour(spec.muted_colour, spec.card_colour, 0.3)
+    cx, cy = width // 2, height // 2
+    colour = mix_colour(muted, card, 0.3)
     draw.rounded_rectangle(
         (cx - icon, cy - icon * 0.75, cx + icon, cy + icon * 0.75),
         radius=icon // 5,
         outline=colour,
-        width=max(round(spec.unit * 2), 1),
+        width=max(round(unit * 2), 1),
     )
     draw.polygon(
         [
@@ -227,6 +245,7 @@ def draw_placeholder(image: Image.Image, box: tuple[int, int, int, int], radius:
         ],
         fill=colour,
     )
+    return tile
 
 
 def avatar_colour(name: str) -> tuple[int, int, int]:
@@ -266,7 +285,7 @@ def paint(
             frame = (round(box.x), round(box.y), round(box.width), round(box.height))
             data = pictures.get((box.post, box.index))
             if data:
-                paste_rounded(image, Image.open(io.BytesIO(data)), frame, round(box.radius))
+                paste_rounded(image, Image.open(io.BytesIO(data)), frame, round(box.radius), spec)
             else:
                 draw_placeholder(image, frame, round(box.radius), spec)
         elif isinstance(box, AvatarBox):

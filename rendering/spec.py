@@ -34,6 +34,7 @@ class Spec:
     show_handle: bool
     slide_numbers: bool
     watermark: bool
+    image_fit: str = "cover"
 
     def text_role(self, role: str) -> tuple[int, int, str]:
         """(pixel size, weight, colour) for a role of text."""
@@ -113,4 +114,5 @@ def spec_from_style(style: dict[str, Any], *, kind: str, scale: int) -> Spec:
         show_handle=style["header"]["handle"],
         slide_numbers=style["footer"]["slide_numbers"],
         watermark=style["footer"]["watermark"],
+        image_fit=style.get("images", {}).get("fit", "cover"),
     )

@@ -10,7 +10,8 @@ from functools import lru_cache
 
 import unicode_segmentation_rs as segmentation
 
-from rendering.fonts import Face, coverage, emoji_face, font_chain, load
+from rendering.fonts import Face, coverage, emoji_face, font_chain
+from rendering.glyphs import shape
 
 IGNORABLE = {"Mn", "Me", "Cf"}
 EMOJI_ADVANCE = 1.2  # em; square glyph plus the usual side bearing
@@ -46,6 +47,12 @@ def face_for(grapheme: str, chain: tuple[Face, ...], current: Face | None) -> Fa
 @lru_cache(maxsize=4096)
 def split_runs(text: str, family: str) -> tuple[Run, ...]:
     chain = font_chain(family)
+    if (
+        text
+        and all(ord(char) < 0x2000 for char in text)
+        and all(ord(char) in coverage(chain[0]) for char in text)
+    ):
+        return (Run(text, chain[0]),)  # the common case: no emoji, nothing to fall back for
     emoji = emoji_face()
     emoji_points = coverage(emoji) if emoji is not None else frozenset()
     runs: list[Run] = []
@@ -75,7 +82,7 @@ class Measurer:
     def run_width(self, run: Run) -> float:
         if run.face is None:
             return len(segmentation.graphemes(run.text, True)) * self.size * EMOJI_ADVANCE
-        return float(load(run.face, self.size, self.weight).getlength(run.text))
+        return shape(run.text, run.face, self.size, self.weight).width
 
     def __call__(self, text: str) -> float:
         return measure(text, self.family, self.size, self.weight)

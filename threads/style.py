@@ -46,6 +46,7 @@ _DEFAULT_STYLE: dict[str, Any] = {
     "text": {"font": "Inter", "size": 16, "line_height": 1.4, "color": "#0f1419"},
     "header": {"avatar": True, "name": True, "handle": True},
     "footer": {"slide_numbers": True, "watermark": True},
+    "images": {"fit": "cover"},
 }
 
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
@@ -194,6 +195,8 @@ SECTIONS = {
     ),
     "header": _section({"avatar": _bool, "name": _bool, "handle": _bool}),
     "footer": _section({"slide_numbers": _bool, "watermark": _bool}),
+    # cover: the picture fills its frame, cropped; contain: all of it shows, on a tint.
+    "images": _section({"fit": _choice(("cover", "contain"))}),
 }
 
 

@@ -2,11 +2,11 @@ from rendering.bidi import Segment, visual_segments
 
 
 def test_left_to_right_text_is_one_segment():
-    assert visual_segments("Hello, world!", rtl=False) == [Segment("Hello, world!", False)]
+    assert visual_segments("Hello, world!", rtl=False) == (Segment("Hello, world!", False),)
 
 
 def test_right_to_left_paragraph_keeps_its_punctuation():
-    assert visual_segments("שלום עולם, זה טקסט.", rtl=True) == [Segment("שלום עולם, זה טקסט.", True)]
+    assert visual_segments("שלום עולם, זה טקסט.", rtl=True) == (Segment("שלום עולם, זה טקסט.", True),)
 
 
 def test_english_inside_hebrew_reads_in_the_right_order():

@@ -189,3 +189,66 @@ def test_a_stored_thread_renders_with_its_uploaded_images_and_avatar(alice):
     colours = {colour for _, colour in image.getcolors(maxcolors=1_000_000)}
     assert (255, 0, 0) in colours, "the uploaded image is drawn"
     assert (0, 255, 0) in colours, "the avatar is drawn"
+
+
+def draw_line(text: str, colour: str, x: float = 10.25) -> Image.Image:
+    from rendering import glyphs
+    from rendering.paint import hex_rgba
+
+    face = fonts.font_chain("Inter")[0]
+    image = Image.new("RGB", (800, 60), "white")
+    shaped = glyphs.shape(text, face, 24)
+    glyphs.draw_run(image, shaped, glyphs.font(face, 24), x, 40, hex_rgba(colour))
+    return image
+
+
+def test_text_from_the_glyph_cache_matches_text_drawn_cold():
+    from rendering import glyphs
+
+    glyphs.font.cache_clear()
+    cold = draw_line("Kerning: AVAWAY, office", "#111111")
+    warm = draw_line("Kerning: AVAWAY, office", "#111111")
+    assert ImageChops.difference(cold, warm).getbbox() is None
+    assert ImageStat.Stat(cold.convert("L")).extrema[0][0] < 60  # something dark was drawn
+
+
+def test_text_past_the_edge_is_clipped_and_translucent_text_is_lighter():
+    opaque = draw_line("Edges", "#000000", x=-8.5)
+    faint = draw_line("Edges", "#00000066", x=-8.5)
+    assert ImageStat.Stat(faint.convert("L")).mean[0] > ImageStat.Stat(opaque.convert("L")).mean[0]
+    assert ImageStat.Stat(faint.convert("L")).extrema[0][0] > 100
+
+
+def test_layout_widths_are_the_drawn_widths():
+    from rendering.text import measure
+
+    text = "Width, measured once and drawn the same"
+    image = draw_line(text, "#000000", x=0)
+    _, _, right, _ = ImageChops.invert(image.convert("L")).getbbox()
+    assert abs(right - measure(text, "Inter", 24, 400)) < 3
+
+
+def test_pictures_fill_their_frame_with_cover_and_show_whole_with_contain():
+    from rendering.layout import ImageInfo, PostInfo, ThreadInfo
+    from rendering.services import RenderInput
+    from tests.factories import png_bytes
+
+    wide = png_bytes(900, 150, "#ff0000")
+    post = PostInfo("Two wide pictures side by side.", (ImageInfo(900, 150), ImageInfo(900, 150)))
+    data = RenderInput(ThreadInfo("Fit", "Ana", "ana", (post,)), {(0, 0): wide, (0, 1): wide})
+
+    def red_pixels(fit: str) -> int:
+        file = render(data=data, style=style_validate({"images": {"fit": fit}}), kind="cards", fmt="png")[0]
+        counts = {colour: count for count, colour in open_image(file.content).convert("RGB").getcolors(10**6)}
+        return counts.get((255, 0, 0), 0)
+
+    cover, contain = red_pixels("cover"), red_pixels("contain")
+    assert contain > 0
+    assert cover > 2 * contain, "contain letterboxes a wide picture in a squarer frame"
+
+
+def test_an_unknown_image_fit_is_refused_by_name():
+    from config.errors import Invalid
+
+    with pytest.raises(Invalid, match=r"style\.images\.fit"):
+        style_validate({"images": {"fit": "stretch"}})
