@@ -2,12 +2,12 @@
 and the CLI alike: plain thread data and a validated style in, files out."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.files.storage import default_storage
 
-from rendering import outputs
+from rendering import fonts, outputs
 from rendering.layout import (
     ImageInfo,
     Measure,
@@ -24,7 +24,7 @@ from rendering.spec import Spec, spec_from_style
 from rendering.text import Measurer
 from threads.importers import ImportedThread
 from threads.models import Thread
-from threads.style import style_with_plan_rules
+from threads.style import default_style, style_with_plan_rules
 
 KINDS = ("cards", "thread", "carousel")
 FORMATS = ("png", "jpeg", "webp", "pdf", "zip")
@@ -101,43 +101,125 @@ def render(
         style_with_plan_rules(style, watermark_forced=watermark_forced), kind=kind, scale=scale
     )
     pages = lay_out(data, spec, kind)
-    images = []
+    # Each page is encoded as soon as it is painted, so a render holds one
+    # raster at a time whatever the number of slides.
+    encoding = "png" if fmt in ("pdf", "zip") else fmt
+    encoded: list[bytes] = []
+    sizes: list[tuple[int, int]] = []
     for page in pages:
-        images.append(paint(page, spec, data.pictures, data.avatar, data.thread.author_name))
+        image = paint(page, spec, data.pictures, data.avatar, data.thread.author_name)
+        encoded.append(outputs.encode(image, encoding))
+        sizes.append(image.size)
+        del image
         if progress:
-            progress(len(images), len(pages))
+            progress(len(encoded), len(pages))
     stem = kind if kind != "cards" else "card"
     if fmt in ("pdf", "zip"):
-        pngs = [outputs.encode(image, "png") for image in images]
         alt = "\n\n".join(page.alt for page in pages)
         if fmt == "pdf":
-            content = outputs.pdf(pngs, title=data.thread.title, subject=alt)
+            content = outputs.pdf(encoded, title=data.thread.title, subject=alt)
         else:
-            content = outputs.zip_of([(f"{stem}-{n:02d}.png", png) for n, png in enumerate(pngs, start=1)])
-        first = pages[0]
+            content = outputs.zip_of([(f"{stem}-{n:02d}.png", png) for n, png in enumerate(encoded, start=1)])
+        width, height = sizes[0]
         return [
-            RenderedFile(
-                f"{kind}.{fmt}",
-                content,
-                outputs.content_type(fmt),
-                first.width,
-                first.height,
-                len(pages),
-                alt,
-            )
+            RenderedFile(f"{kind}.{fmt}", content, outputs.content_type(fmt), width, height, len(pages), alt)
         ]
     return [
         RenderedFile(
             f"{stem}-{number:02d}.{outputs.extension(fmt)}",
-            outputs.encode(image, fmt),
+            content,
             outputs.content_type(fmt),
-            image.width,
-            image.height,
+            width,
+            height,
             1,
             page.alt,
         )
-        for number, (page, image) in enumerate(zip(pages, images, strict=True), start=1)
+        for number, (page, content, (width, height)) in enumerate(
+            zip(pages, encoded, sizes, strict=True), start=1
+        )
     ]
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    content: bytes
+    content_type: str
+    width: int
+    height: int
+    pages: int  # how many the whole render has
+    alt: str
+
+
+def render_page(
+    *,
+    data: RenderInput,
+    style: dict[str, Any],
+    kind: str,
+    page: int,
+    fmt: str = "png",
+    scale: int = 1,
+    watermark_forced: bool = True,
+) -> RenderedPage:
+    """One page (a card, the thread image or a slide; `page` from 1) exactly
+    as the full render draws it: the editor's preview."""
+    if kind not in KINDS:
+        raise RenderRefused(f"kind must be one of {', '.join(KINDS)}")
+    if fmt not in ("png", "jpeg", "webp"):
+        raise RenderRefused("format must be png, jpeg or webp")
+    spec = spec_from_style(
+        style_with_plan_rules(style, watermark_forced=watermark_forced), kind=kind, scale=scale
+    )
+    pages = lay_out(data, spec, kind)
+    if not 1 <= page <= len(pages):
+        raise RenderRefused(f"page must be between 1 and {len(pages)}")
+    chosen = pages[page - 1]
+    image = paint(chosen, spec, data.pictures, data.avatar, data.thread.author_name)
+    return RenderedPage(
+        outputs.encode(image, fmt),
+        outputs.content_type(fmt),
+        image.width,
+        image.height,
+        len(pages),
+        chosen.alt,
+    )
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """Carousel Studio's choices: which posts in which order (1-based
+    positions; empty: all, as they are), the cover's title, the end line."""
+
+    posts: tuple[int, ...] = ()
+    title: str = ""
+    end_text: str = ""
+
+
+def arrange(data: RenderInput, arrangement: Arrangement) -> RenderInput:
+    posts = data.thread.posts
+    order = arrangement.posts or tuple(range(1, len(posts) + 1))
+    pictures = {
+        (new, image): data.pictures[(old - 1, image)]
+        for new, old in enumerate(order)
+        for image in range(len(posts[old - 1].images))
+        if (old - 1, image) in data.pictures
+    }
+    thread = replace(
+        data.thread,
+        title=arrangement.title.strip() or data.thread.title,
+        end_text=arrangement.end_text.strip(),
+        posts=tuple(posts[position - 1] for position in order),
+    )
+    return RenderInput(thread, pictures, data.avatar)
+
+
+def warm_up() -> None:
+    """Read the fonts, build the default background and card, load the
+    encoder: a worker process does this as it starts, so its first job does
+    not pay for it."""
+    fonts.warm_up()
+    sample = PostInfo("The quick brown fox jumps over the lazy dog, 0123456789 times.", ())
+    thread = ThreadInfo("Warm-up", "Thread Navigator", "threadnavigator", (sample,))
+    render(data=RenderInput(thread), style=default_style(), kind="carousel", fmt="png")
 
 
 # --- Inputs from the app's own data ----------------------------------------------

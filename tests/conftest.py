@@ -2,14 +2,20 @@
 marked `services` skip when one is missing on a laptop, and fail in CI."""
 
 import os
+import signal
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
+from tests.workers import Worker
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -71,3 +77,36 @@ def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")
     require_service(bool(url), "REDIS_URL (Redis)")
     return url
+
+
+@pytest.fixture
+def cluster(tmp_path, settings, redis_url) -> Iterator[Callable[..., Worker]]:
+    """Start workers that share the test database, the media folder and a
+    queue of their own; all are stopped at the end."""
+    require_service(connection.vendor == "postgresql", "DATABASE_URL (PostgreSQL)")
+    queue = f"test-jobs-{uuid.uuid4().hex[:10]}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": redis_url,
+        "DATA_DIR": str(tmp_path),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "JOB_STALE_AFTER": "3",
+        "JOB_REQUEUE_AFTER": "3",
+        "JOB_RECONCILE_EVERY": "1",
+    }
+    started: list[Worker] = []
+    log = tmp_path / "workers.log"
+
+    def start(**extra: str) -> Worker:
+        worker = Worker({**env, **extra}, log)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop(signal.SIGKILL)
+    redis.Redis.from_url(redis_url).delete(queue)
+    print(log.read_text() if log.exists() else "")

@@ -1,0 +1,706 @@
+"""Render jobs: create, run, cancel, reconcile, clean up.
+
+Every step that changes a job claims its row with a conditional UPDATE first
+(status, run token, heartbeat), so two deliveries of one message, a late
+delivery after the reconciler re-sent it, or a worker killed mid-job can
+never give two results: the run that no longer owns the row throws its
+file away. Tasks in `rendering.tasks` only call these functions."""
+
+import datetime
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import signal
+import tempfile
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from accounts.models import MonthlyUsage, User, month_start, next_month_start
+from config.errors import Conflict, Invalid, NotFound, QuotaExceeded
+from rendering import services
+from rendering.models import Job, JobPart
+from rendering.signals import job_finished
+from threads.models import Post, StylePreset, Thread
+from threads.selectors import presets_visible_to, thread_details, threads_of
+from threads.style import default_style, style_validate
+
+logger = logging.getLogger(__name__)
+
+SINGLE_FORMATS = {
+    "cards": ("png", "jpeg", "webp", "zip"),
+    "thread": ("png", "jpeg", "webp", "zip"),
+    "carousel": ("png", "jpeg", "webp", "pdf", "zip"),
+}
+BULK_FORMATS = ("png", "jpeg", "webp", "pdf")
+RENDER_KINDS = ("cards", "thread", "carousel")
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+class Stopped(Exception):
+    """The job was cancelled or taken over by another run while rendering."""
+
+
+# --- Creating ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    kind: str
+    threads: Sequence[int] | str  # ids, or "all" (bulk)
+    format: str
+    scale: int = 1
+    kinds: Sequence[str] = ()
+    preset: int | None = None
+    style: dict[str, Any] | None = None
+    carousel: dict[str, Any] | None = None
+
+    def fingerprint(self) -> str:
+        body = {
+            "kind": self.kind,
+            "threads": self.threads if isinstance(self.threads, str) else list(self.threads),
+            "format": self.format,
+            "scale": self.scale,
+            "kinds": list(self.kinds),
+            "preset": self.preset,
+            "style": self.style,
+            "carousel": self.carousel,
+        }
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") -> tuple[Job, bool]:
+    """A queued job, or the job this idempotency key already made (False).
+    The same key with a different request is a conflict. Exports are
+    charged to this month's quota now and given back if the job fails."""
+    key = idempotency_key.strip()
+    if len(key) > 255:
+        raise Invalid("at most 255 characters.", field="Idempotency-Key")
+    fingerprint = request.fingerprint()
+    if key:
+        existing = replayed_job(user, key, fingerprint)
+        if existing is not None:
+            return existing, False
+    plan = user.plan
+    kind, fmt, kinds = checked_kind_and_format(request)
+    scale = checked_scale(request.scale, plan.max_scale)
+    thread_ids = checked_threads(user, request, plan.bulk_max_threads)
+    style, preset = chosen_style(user, request)
+    arrangement = checked_arrangement(request.carousel, kind, thread_ids)
+    exports = len(thread_ids) * len(kinds) if kind == Job.Kind.BULK else 1
+    try:
+        with transaction.atomic():
+            month = charge_exports(user, exports)
+            job = Job.objects.create(
+                owner=user,
+                kind=kind,
+                thread_ids=thread_ids,
+                kinds=kinds,
+                style=style,
+                preset=preset,
+                arrangement=arrangement,
+                format=fmt,
+                scale=scale,
+                watermark_forced=plan.watermark_forced,
+                total=len(thread_ids) if kind == Job.Kind.BULK else 0,
+                exports_charged=exports,
+                charged_month=month,
+                idempotency_key=key,
+                request_hash=fingerprint,
+                enqueued=timezone.now(),
+            )
+            send_on_commit(job)
+    except IntegrityError:
+        # Another request with this key won the race; answer as it did.
+        existing = replayed_job(user, key, fingerprint) if key else None
+        if existing is None:
+            raise
+        return existing, False
+    return job, True
+
+
+def replayed_job(user: User, key: str, fingerprint: str) -> Job | None:
+    job = Job.objects.filter(owner=user, idempotency_key=key).first()
+    if job is not None and job.request_hash != fingerprint:
+        raise Conflict(
+            "this key was used for a different request; use a new key.",
+            field="Idempotency-Key",
+        )
+    return job
+
+
+def checked_kind_and_format(request: JobRequest) -> tuple[str, str, list[str]]:
+    if request.kind not in Job.Kind.values:
+        raise Invalid(f"must be one of {', '.join(Job.Kind.values)}.", field="kind")
+    if request.kind != Job.Kind.BULK:
+        allowed = SINGLE_FORMATS[request.kind]
+        if request.format not in allowed:
+            raise Invalid(f"a {request.kind} export is one of {', '.join(allowed)}.", field="format")
+        return request.kind, request.format, [request.kind]
+    kinds = list(dict.fromkeys(request.kinds or ["carousel"]))
+    unknown = [kind for kind in kinds if kind not in RENDER_KINDS]
+    if unknown:
+        raise Invalid(f"{unknown[0]!r} is not one of {', '.join(RENDER_KINDS)}.", field="kinds")
+    if request.format not in BULK_FORMATS:
+        raise Invalid(
+            "a bulk export is always one ZIP; choose the format inside it: png, jpeg, webp, "
+            "or pdf for carousels.",
+            field="format",
+        )
+    if request.format == "pdf" and kinds != ["carousel"]:
+        raise Invalid('pdf is for carousels only; set kinds to ["carousel"].', field="format")
+    return request.kind, request.format, kinds
+
+
+def checked_scale(scale: object, plan_max: int) -> int:
+    if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= 3:
+        raise Invalid("must be 1, 2 or 3.", field="scale")
+    if scale > plan_max:
+        raise Invalid(f"your plan exports at up to {plan_max}×; upgrade for more.", field="scale")
+    return scale
+
+
+def checked_threads(user: User, request: JobRequest, plan_bulk_max: int) -> list[int]:
+    field = "threads" if request.kind == Job.Kind.BULK else "thread"
+    owned = threads_of(user=user)
+    if request.threads == "all" and request.kind == Job.Kind.BULK:
+        ids = list(
+            owned.order_by("-updated", "-id").values_list("id", flat=True)[: settings.BULK_MAX_THREADS + 1]
+        )
+    elif isinstance(request.threads, str):
+        raise Invalid('give thread ids (or "all" for a bulk export).', field=field)
+    else:
+        ids = list(dict.fromkeys(request.threads))
+    if not ids:
+        raise Invalid("no threads to export.", field=field)
+    if request.kind != Job.Kind.BULK and len(ids) != 1:
+        raise Invalid("one thread per export; use a bulk export for several.", field=field)
+    if len(ids) > settings.BULK_MAX_THREADS:
+        raise Invalid(f"at most {settings.BULK_MAX_THREADS} threads in one export.", field=field)
+    if len(ids) > plan_bulk_max:
+        raise Invalid(f"your plan exports at most {plan_bulk_max} threads at once.", field=field)
+    found = dict(owned.filter(id__in=ids).values_list("id", "title"))
+    missing = [thread_id for thread_id in ids if thread_id not in found]
+    if missing:
+        raise Invalid(f"you have no thread {missing[0]}.", field=field)
+    with_posts = set(owned.filter(id__in=ids, posts__isnull=False).values_list("id", flat=True))
+    empty = [thread_id for thread_id in ids if thread_id not in with_posts]
+    if empty:
+        raise Invalid(f"thread {empty[0]} ({found[empty[0]]!r}) has no posts to render.", field=field)
+    return ids
+
+
+def checked_arrangement(value: object, kind: str, thread_ids: Sequence[int]) -> dict[str, Any]:
+    """Carousel Studio's choices, checked against the thread: positions that
+    exist, each once, at least one; short texts."""
+    if value is None or value == {}:
+        return {}
+    if kind != Job.Kind.CAROUSEL:
+        raise Invalid("only carousels can choose and order their posts.", field="carousel")
+    if not isinstance(value, dict) or set(value) - {"posts", "title", "end_text"}:
+        raise Invalid('must be an object with "posts", "title" and "end_text".', field="carousel")
+    count = Post.objects.filter(thread_id=thread_ids[0]).count()
+    posts = value.get("posts", [])
+    if not isinstance(posts, list) or not all(isinstance(p, int) and not isinstance(p, bool) for p in posts):
+        raise Invalid("must be a list of post positions (from 1).", field="carousel.posts")
+    if "posts" in value and not posts:
+        raise Invalid("choose at least one post.", field="carousel.posts")
+    outside = [position for position in posts if not 1 <= position <= count]
+    if outside:
+        raise Invalid(f"the thread has no post {outside[0]} (it has {count}).", field="carousel.posts")
+    if len(set(posts)) != len(posts):
+        raise Invalid("each post may appear once.", field="carousel.posts")
+    texts = {}
+    for name, limit in (("title", 200), ("end_text", 300)):
+        text = value.get(name, "")
+        if not isinstance(text, str) or len(text) > limit:
+            raise Invalid(f"must be text of at most {limit} characters.", field=f"carousel.{name}")
+        texts[name] = text
+    return {"posts": posts, **texts}
+
+
+def arrangement_of(job_or_value: dict[str, Any]) -> services.Arrangement:
+    return services.Arrangement(
+        posts=tuple(job_or_value.get("posts", ())),
+        title=job_or_value.get("title", ""),
+        end_text=job_or_value.get("end_text", ""),
+    )
+
+
+def chosen_style(user: User, request: JobRequest) -> tuple[dict[str, Any], StylePreset | None]:
+    if request.preset is not None and request.style is not None:
+        raise Invalid("give a preset or a style, not both.", field="style")
+    if request.preset is not None:
+        preset = presets_visible_to(user=user).filter(pk=request.preset).first()
+        if preset is None:
+            raise Invalid(f"there is no preset {request.preset} you can use.", field="preset")
+        return style_validate(preset.style), preset
+    if request.style is not None:
+        return style_validate(request.style), None
+    return default_style(), None
+
+
+def charge_exports(user: User, exports: int) -> datetime.date:
+    """Take `exports` from this month's quota in one conditional UPDATE, so
+    concurrent requests for the last few admit exactly as many as are left."""
+    month = month_start()
+    MonthlyUsage.objects.get_or_create(user=user, month=month)
+    limit = user.plan.exports_per_month
+    admitted = MonthlyUsage.objects.filter(user=user, month=month, exports__lte=limit - exports).update(
+        exports=F("exports") + exports
+    )
+    if not admitted:
+        used = MonthlyUsage.objects.filter(user=user, month=month).values_list("exports", flat=True).get()
+        resets = next_month_start(month)
+        raise QuotaExceeded(
+            f"your plan allows {limit} exports a month and {max(limit - used, 0)} are left; "
+            f"this export needs {exports}. The count resets on {resets:%Y-%m-%d} (UTC).",
+            field="exports",
+        )
+    return month
+
+
+def refund_exports(job: Job) -> None:
+    if job.exports_charged and job.charged_month:
+        MonthlyUsage.objects.filter(user_id=job.owner_id, month=job.charged_month).update(
+            exports=Greatest(F("exports") - job.exports_charged, 0)
+        )
+
+
+def send_on_commit(job: Job) -> None:
+    transaction.on_commit(lambda: send(job.pk, bulk=job.kind == Job.Kind.BULK))
+
+
+def send(job_id: int, *, bulk: bool) -> None:
+    from rendering import tasks  # tasks import this module
+
+    queue(tasks.start_bulk if bulk else tasks.run_job, job_id)
+
+
+def send_part(part_id: int) -> None:
+    from rendering import tasks
+
+    queue(tasks.run_part, part_id)
+
+
+def send_assembly(job_id: int) -> None:
+    from rendering import tasks
+
+    queue(tasks.assemble, job_id)
+
+
+def queue(task: Any, object_id: int) -> None:
+    task.apply_async((object_id,), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+# --- Claiming --------------------------------------------------------------------
+
+
+def stale_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_AFTER)
+
+
+def claim(model: type[Job] | type[JobPart], pk: int) -> uuid.UUID | None:
+    """Take the row for a new run: queued, or running with a silent heartbeat
+    (its worker died). Returns the run's token, or None when another run has
+    it or it is finished."""
+    token = uuid.uuid4()
+    now = timezone.now()
+    takeable = Q(status="queued") | Q(status="running", heartbeat__lt=stale_before())
+    rows = model.objects.filter(takeable, pk=pk)
+    changes: dict[str, Any] = {
+        "status": "running",
+        "run_token": token,
+        "heartbeat": now,
+        "attempts": F("attempts") + 1,
+    }
+    if model is Job:
+        changes["started"] = now
+    return token if rows.update(**changes) else None
+
+
+def beat(model: type[Job] | type[JobPart], pk: int, token: uuid.UUID, **changes: Any) -> None:
+    """Record progress; stop if the run no longer owns the row."""
+    if not model.objects.filter(pk=pk, run_token=token, status="running").update(
+        heartbeat=timezone.now(), **changes
+    ):
+        raise Stopped
+
+
+def finish_job(job: Job, token: uuid.UUID | None, status: str, **changes: Any) -> bool:
+    """End a job once. With a token, only the run that owns it can."""
+    rows = Job.objects.filter(pk=job.pk, status__in=Job.ACTIVE)
+    if token is not None:
+        rows = rows.filter(run_token=token)
+    with transaction.atomic():
+        ended = rows.update(status=status, finished=timezone.now(), heartbeat=timezone.now(), **changes)
+        if ended and status != Job.Status.SUCCEEDED:
+            refund_exports(job)
+        if ended and status in (Job.Status.SUCCEEDED, Job.Status.FAILED):
+            # A listener's failure (a webhook) must never keep a job from ending.
+            for receiver, error in job_finished.send_robust(sender=Job, job=Job.objects.get(pk=job.pk)):
+                if isinstance(error, Exception):
+                    logger.error("job %s: %r failed on job_finished: %r", job.pk, receiver, error)
+    if ended and status != Job.Status.SUCCEEDED:
+        remove_part_files(job.pk)
+    return bool(ended)
+
+
+def fail_job(job: Job, token: uuid.UUID | None, message: str) -> bool:
+    return finish_job(job, token, Job.Status.FAILED, error=message[:500])
+
+
+def too_many_attempts(job_or_part: Job | JobPart) -> bool:
+    return job_or_part.attempts >= settings.JOB_MAX_ATTEMPTS
+
+
+def given_up(attempts: int) -> str:
+    return f"stopped its worker {attempts} times; it was given up."
+
+
+def take(
+    model: type[Job] | type[JobPart], row: Job | JobPart, give_up: Callable[[str], object]
+) -> uuid.UUID | None:
+    """Claim `row` for a new run, or give it up once it has stopped its
+    worker too often (a job that crashes its process every time)."""
+    if too_many_attempts(row):
+        give_up(given_up(row.attempts))
+        return None
+    return claim(model, row.pk)
+
+
+# --- Running one thread ------------------------------------------------------------
+
+
+def job_run(job_id: int) -> None:
+    """Render a single-thread job and store its file."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    token = take(Job, job, lambda reason: fail_job(job, None, f"The job {reason}"))
+    if token is None:
+        return
+    job.refresh_from_db()
+    try:
+        files = render_thread(
+            job,
+            job.thread_ids[0],
+            job.kind,
+            lambda done, total: beat(Job, job.pk, token, done=done, total=total),
+        )
+        name, content = single_result(job, files)
+    except Stopped:
+        return
+    except (services.RenderRefused, NotFound, Invalid) as error:
+        fail_job(job, token, str(error))
+        return
+    except Exception:
+        logger.exception("job %s failed", job.pk)
+        fail_job(job, token, "Rendering failed unexpectedly; the error was logged for us to fix.")
+        return
+    store_result(job, token, name, content)
+
+
+def render_thread(
+    job: Job, thread_id: int, kind: str, progress: Callable[[int, int], None] | None = None
+) -> list[services.RenderedFile]:
+    thread = thread_details(user=job.owner).filter(pk=thread_id).first()
+    if thread is None:
+        raise NotFound(f"thread {thread_id} was deleted after the export was made.")
+    drill_crash(thread.title)
+    data = services.input_from_thread(thread)
+    if job.arrangement and kind == Job.Kind.CAROUSEL:
+        data = services.arrange(data, arrangement_of(job.arrangement))
+    return services.render(
+        data=data,
+        style=job.style,
+        kind=kind,
+        fmt=job.format,
+        scale=job.scale,
+        watermark_forced=job.watermark_forced,
+        progress=progress,
+    )
+
+
+def single_result(job: Job, files: list[services.RenderedFile]) -> tuple[str, bytes]:
+    title = Thread.objects.filter(pk=job.thread_ids[0]).values_list("title", flat=True).first() or "thread"
+    stem = f"{safe_name(title)}-{job.kind}"
+    if len(files) == 1:
+        extension = files[0].name.rsplit(".", 1)[-1]
+        return f"{stem}.{extension}", files[0].content
+    entries = [(file.name, file.content) for file in files]
+    index = [{"file": file.name, "alt": file.alt} for file in files]
+    return f"{stem}.zip", zip_bytes(
+        [*entries, ("index.json", json.dumps(index, ensure_ascii=False, indent=2).encode())]
+    )
+
+
+def store_result(job: Job, token: uuid.UUID, name: str, content: bytes) -> None:
+    stored = default_storage.save(f"exports/{job.pk}/{name}", ContentFile(content))
+    if not finish_job(
+        job, token, Job.Status.SUCCEEDED, result=stored, result_name=name, result_size=len(content), error=""
+    ):
+        default_storage.delete(stored)  # cancelled, or another run finished first
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, content in entries:
+            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), content)
+    return buffer.getvalue()
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """A file name anyone's system accepts: ASCII letters, digits and dashes."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    return slug[:limit].strip("-") or "thread"
+
+
+# --- Bulk exports --------------------------------------------------------------------
+
+
+def bulk_start(job_id: int) -> None:
+    """Split a bulk job into a part per thread and send the parts out."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    if claim(Job, job_id) is None and not Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists():
+        return
+    JobPart.objects.bulk_create(
+        [
+            JobPart(job=job, number=number, thread_id=thread_id, enqueued=timezone.now())
+            for number, thread_id in enumerate(job.thread_ids, start=1)
+        ],
+        ignore_conflicts=True,
+    )
+    Job.objects.filter(pk=job_id).update(total=len(job.thread_ids), heartbeat=timezone.now())
+    for part_id in JobPart.objects.filter(job_id=job_id, status=JobPart.Status.QUEUED).values_list(
+        "id", flat=True
+    ):
+        send_part(part_id)
+    assemble_when_complete(job_id)
+
+
+def part_run(part_id: int) -> None:
+    """Render one thread of a bulk export into a stored part."""
+    part = JobPart.objects.select_related("job", "job__owner").filter(pk=part_id).first()
+    if (
+        part is None
+        or part.status in (JobPart.Status.SUCCEEDED, JobPart.Status.FAILED)
+        or part.job.is_finished
+    ):
+        return
+    job = part.job
+    token = take(JobPart, part, lambda reason: part_failed(part, None, f"It {reason}"))
+    if token is None:
+        return
+    try:
+        entries: list[tuple[str, bytes]] = []
+        index: list[tuple[str, str]] = []
+        for kind in job.kinds:
+            for file in render_thread(
+                job, part.thread_id, kind, lambda *_: part_beat(part_id, token, job.pk)
+            ):
+                entries.append((file.name, file.content))
+                index.append((file.name, file.alt))
+        title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first() or "thread"
+        folder = f"{part.number:03d}-{safe_name(title)}"
+        stored = default_storage.save(
+            f"export-parts/{job.pk}/{part.number:03d}.zip", ContentFile(zip_bytes(entries))
+        )
+    except Stopped:
+        return
+    except (services.RenderRefused, NotFound, Invalid) as error:
+        part_failed(part, token, str(error))
+        return
+    except Exception:
+        logger.exception("part %s of job %s failed", part.number, job.pk)
+        part_failed(part, token, "rendering failed unexpectedly; the error was logged for us to fix.")
+        return
+    done = JobPart.objects.filter(pk=part_id, run_token=token, status=JobPart.Status.RUNNING).update(
+        status=JobPart.Status.SUCCEEDED, file=stored, folder=folder, index=index, heartbeat=timezone.now()
+    )
+    if not done or not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).exists():
+        default_storage.delete(stored)  # another run has it, or the export was cancelled meanwhile
+        return
+    Job.objects.filter(pk=job.pk).update(done=F("done") + 1, heartbeat=timezone.now())
+    assemble_when_complete(job.pk)
+
+
+def part_beat(part_id: int, token: uuid.UUID, job_id: int) -> None:
+    """A part's heartbeat, which also stops it when its export was cancelled or failed."""
+    beat(JobPart, part_id, token)
+    if not Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists():
+        raise Stopped
+
+
+def part_failed(part: JobPart, token: uuid.UUID | None, reason: str) -> None:
+    rows = JobPart.objects.filter(pk=part.pk).exclude(
+        status__in=[JobPart.Status.SUCCEEDED, JobPart.Status.FAILED]
+    )
+    if token is not None:
+        rows = rows.filter(run_token=token)
+    if rows.update(status=JobPart.Status.FAILED, error=reason[:500]):
+        title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first()
+        name = f"thread {part.thread_id}" + (f" ({title!r})" if title else "")
+        fail_job(
+            part.job, None, reason if reason.startswith(f"thread {part.thread_id} ") else f"{name}: {reason}"
+        )
+
+
+def assemble_when_complete(job_id: int) -> None:
+    remaining = JobPart.objects.filter(job_id=job_id).exclude(status=JobPart.Status.SUCCEEDED)
+    if JobPart.objects.filter(job_id=job_id).exists() and not remaining.exists():
+        send_assembly(job_id)
+
+
+def bulk_assemble(job_id: int) -> None:
+    """Copy every part into the export's ZIP, a folder per thread and an
+    index of each file with its alt text, streaming: one file in memory at
+    a time, whatever the export's size."""
+    job = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).first()
+    if job is None:
+        return
+    parts = list(JobPart.objects.filter(job_id=job_id).order_by("number"))
+    if not parts or any(part.status != JobPart.Status.SUCCEEDED for part in parts):
+        return
+    token = uuid.uuid4()
+    # One assembler at a time; another may take over once this one falls silent.
+    free = Q(assembling__isnull=True) | Q(heartbeat__lt=stale_before())
+    if not Job.objects.filter(free, pk=job_id, status=Job.Status.RUNNING).update(
+        run_token=token, assembling=timezone.now(), heartbeat=timezone.now()
+    ):
+        return
+    name = f"thread-navigator-export-{job.pk}.zip"
+    index: list[dict[str, Any]] = []
+    with tempfile.NamedTemporaryFile(suffix=".zip") as spool:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
+            for part in parts:
+                files = []
+                with default_storage.open(str(part.file.name)) as packed, zipfile.ZipFile(packed) as source:
+                    for (file_name, alt), info in zip(part.index, source.infolist(), strict=True):
+                        target = zipfile.ZipInfo(f"{part.folder}/{file_name}", ZIP_TIME)
+                        with source.open(info) as reader, archive.open(target, "w") as writer:
+                            shutil.copyfileobj(reader, writer, 1 << 20)
+                        files.append({"file": f"{part.folder}/{file_name}", "alt": alt})
+                about = (
+                    Thread.objects.filter(pk=part.thread_id).values("title", "author_name", "handle").first()
+                )
+                index.append(
+                    {"folder": part.folder, "thread": part.thread_id, **(about or {}), "files": files}
+                )
+                beat(Job, job_id, token)
+            summary = {"export": job.pk, "kinds": job.kinds, "format": job.format, "threads": index}
+            archive.writestr(
+                zipfile.ZipInfo("index.json", ZIP_TIME), json.dumps(summary, ensure_ascii=False, indent=2)
+            )
+        size = spool.tell()
+        spool.seek(0)
+        stored = default_storage.save(f"exports/{job.pk}/{name}", File(spool, name=name))
+    if finish_job(
+        job, token, Job.Status.SUCCEEDED, result=stored, result_name=name, result_size=size, error=""
+    ):
+        remove_part_files(job_id)
+    else:
+        default_storage.delete(stored)
+
+
+def remove_part_files(job_id: int) -> None:
+    for part in JobPart.objects.filter(job_id=job_id).exclude(file=""):
+        default_storage.delete(str(part.file.name))
+    JobPart.objects.filter(job_id=job_id).update(file="")
+
+
+# --- Cancel, reconcile, clean up ------------------------------------------------------
+
+
+def job_cancel(*, job: Job) -> Job:
+    if job.is_finished:
+        raise Conflict(f"the job has already {job.status}.", field="status")
+    finish_job(job, None, Job.Status.CANCELLED)
+    job.refresh_from_db()
+    return job
+
+
+def jobs_reconcile() -> dict[str, int]:
+    """Send again what a lost message, a dead worker or a crash between commit
+    and send left behind. Safe to run any number of times: every step
+    claims its row before it works."""
+    now = timezone.now()
+    requeue_before = now - datetime.timedelta(seconds=settings.JOB_REQUEUE_AFTER)
+    stale = stale_before()
+    sent = {"jobs": 0, "parts": 0, "assemblies": 0}
+    lost = Job.objects.filter(
+        Q(status=Job.Status.QUEUED, enqueued__lt=requeue_before)
+        | Q(status=Job.Status.RUNNING, heartbeat__lt=stale)
+    )
+    for job in lost:
+        if job.kind == Job.Kind.BULK and job.status == Job.Status.RUNNING:
+            continue  # its parts are looked at below
+        if job.status == Job.Status.RUNNING and too_many_attempts(job):
+            fail_job(job, None, f"The job {given_up(job.attempts)}")
+            continue
+        Job.objects.filter(pk=job.pk).update(enqueued=now)
+        send(job.pk, bulk=job.kind == Job.Kind.BULK)
+        sent["jobs"] += 1
+    running_bulk = Job.objects.filter(kind=Job.Kind.BULK, status=Job.Status.RUNNING)
+    parts = JobPart.objects.filter(job__in=running_bulk).filter(
+        Q(status=JobPart.Status.QUEUED, enqueued__lt=requeue_before)
+        | Q(status=JobPart.Status.RUNNING, heartbeat__lt=stale)
+    )
+    for part in parts:
+        JobPart.objects.filter(pk=part.pk).update(enqueued=now)
+        send_part(part.pk)
+        sent["parts"] += 1
+    for job in running_bulk.filter(heartbeat__lt=stale):
+        if not JobPart.objects.filter(job=job).exclude(status=JobPart.Status.SUCCEEDED).exists():
+            if JobPart.objects.filter(job=job).exists():
+                send_assembly(job.pk)
+                sent["assemblies"] += 1
+            else:
+                send(job.pk, bulk=True)  # its parts were never made
+                sent["jobs"] += 1
+    return sent
+
+
+def jobs_clean_up() -> int:
+    """Delete jobs (and their files) finished more than the retention ago."""
+    before = timezone.now() - datetime.timedelta(days=settings.JOB_RETENTION_DAYS)
+    old = Job.objects.filter(finished__lt=before)
+    count = 0
+    for job in old.iterator():
+        if job.result:
+            default_storage.delete(str(job.result.name))
+        remove_part_files(job.pk)
+        job.delete()
+        count += 1
+    return count
+
+
+# --- Fault drills -------------------------------------------------------------------
+
+
+def drill_crash(title: str) -> None:
+    """With FAULT_DRILLS="crash:MARKER" (tests and drills only), a worker
+    rendering a thread whose title holds MARKER dies as if killed."""
+    drill = settings.FAULT_DRILLS
+    if drill.startswith("crash:") and drill.removeprefix("crash:") in title:
+        os.kill(os.getpid(), signal.SIGKILL)

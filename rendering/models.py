@@ -1,0 +1,122 @@
+"""Render jobs. The database row is the truth about a job; the broker only
+carries "look at job N" (or part N), and every step claims the row with a
+conditional update before it works, so a message delivered twice, late or
+never is harmless: the reconciler re-sends what a lost message left behind."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Job(models.Model):
+    class Kind(models.TextChoices):
+        CARDS = "cards"
+        THREAD = "thread"
+        CAROUSEL = "carousel"
+        BULK = "bulk"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    thread_ids = models.JSONField(default=list, help_text="The threads, in export order.")
+    kinds = models.JSONField(default=list, help_text="Bulk exports: what each thread is rendered as.")
+    style = models.JSONField(help_text="A frozen copy: editing the preset later never changes the job.")
+    preset = models.ForeignKey(
+        "threads.StylePreset", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    arrangement = models.JSONField(
+        default=dict, blank=True, help_text="Carousels: posts chosen and ordered, cover title, end line."
+    )
+    format = models.CharField(max_length=5)
+    scale = models.PositiveSmallIntegerField(default=1)
+    watermark_forced = models.BooleanField(default=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    run_token = models.UUIDField(null=True, blank=True, help_text="The run that owns the job now.")
+
+    result = models.FileField(upload_to="exports/", blank=True, max_length=300)
+    result_name = models.CharField(max_length=200, blank=True, help_text="The download's file name.")
+    result_size = models.BigIntegerField(null=True, blank=True)
+
+    exports_charged = models.PositiveIntegerField(default=0)
+    charged_month = models.DateField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+
+    created = models.DateTimeField(auto_now_add=True)
+    enqueued = models.DateTimeField(null=True, blank=True)
+    started = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    assembling = models.DateTimeField(null=True, blank=True, help_text="Bulk: when the ZIP's assembly began.")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="job_unique_idempotency_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "-created"], name="job_owner_created"),
+            models.Index(fields=["status", "heartbeat"], name="job_status_heartbeat"),
+            models.Index(fields=["finished"], name="job_finished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in self.ACTIVE
+
+
+class JobPart(models.Model):
+    """One thread of a bulk export, rendered by whichever worker takes it;
+    its files wait in storage until the export's ZIP is assembled."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField(help_text="1-based, the thread's place in the export.")
+    thread_id = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    run_token = models.UUIDField(null=True, blank=True)
+    folder = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to="export-parts/", blank=True, max_length=300)
+    index = models.JSONField(default=list, help_text="[file name, alt text] of each file in the part.")
+    error = models.CharField(max_length=500, blank=True)
+    enqueued = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "number"]
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="job_part_unique_number")]
+        indexes = [models.Index(fields=["job", "status"], name="job_part_status")]
+
+    def __str__(self) -> str:
+        return f"part {self.number} of job {self.job_id}"
+
+
+def new_run_token() -> uuid.UUID:
+    return uuid.uuid4()

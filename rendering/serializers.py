@@ -1,0 +1,170 @@
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.api import ObjectField
+from rendering.models import Job
+
+DOWNLOAD_SALT = "rendering.job-download"
+
+
+def download_token(job: Job) -> str:
+    return signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(f"{job.pk}:{job.owner_id}")
+
+
+def download_token_owner(token: str, job_id: int) -> int | None:
+    """The user a link was made for, or None when it is not for this job.
+    Raises signing.SignatureExpired or signing.BadSignature."""
+    value = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign(token, max_age=settings.JOB_LINK_SECONDS)
+    job_part, _, owner_part = value.partition(":")
+    if job_part != str(job_id) or not owner_part.isdigit():
+        return None
+    return int(owner_part)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+            {"type": "string", "enum": ["all"]},
+        ]
+    }
+)
+class ThreadsField(serializers.JSONField):
+    pass
+
+
+class JobCreateSerializer(serializers.Serializer):
+    """Checks shapes only; the job service checks meaning and names the field."""
+
+    kind = serializers.CharField(help_text="cards, thread, carousel or bulk.")
+    thread = serializers.IntegerField(required=False, help_text="The thread (cards, thread, carousel).")
+    threads = ThreadsField(
+        required=False, help_text='Bulk: a list of thread ids, or "all" (your most recently updated first).'
+    )
+    kinds = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Bulk: what each thread becomes (default carousel).",
+    )
+    format = serializers.CharField(help_text="png, jpeg, webp, pdf (carousels) or zip.")
+    scale = serializers.IntegerField(
+        required=False, default=1, help_text="1, 2 or 3, up to your plan's limit."
+    )
+    preset = serializers.IntegerField(required=False, help_text="A preset id (yours or built-in).")
+    style = ObjectField(  # type: ignore[assignment]
+        required=False, help_text="An inline style document instead of a preset."
+    )
+    carousel = ObjectField(
+        required=False,
+        help_text='Carousels: {"posts": [3, 1, 2] (positions, in order; others hidden), '
+        '"title": "cover title", "end_text": "the end slide\'s line"}.',
+    )
+
+    def validate_threads(self, value: Any) -> list[int] | str:
+        if value == "all":
+            return value
+        if not isinstance(value, list) or not all(
+            isinstance(item, int) and not isinstance(item, bool) for item in value
+        ):
+            raise serializers.ValidationError('Must be a list of thread ids or "all".')
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "thread" not in attrs and "threads" not in attrs:
+            field = "threads" if attrs.get("kind") == Job.Kind.BULK else "thread"
+            raise serializers.ValidationError({field: "This field is required."})
+        return attrs
+
+
+class JobSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField()
+    queued_ms = serializers.SerializerMethodField(help_text="From creation to the first worker taking it.")
+    run_ms = serializers.SerializerMethodField(help_text="From starting to finishing.")
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "thread_ids",
+            "kinds",
+            "arrangement",
+            "format",
+            "scale",
+            "preset",
+            "style",
+            "attempts",
+            "error",
+            "result",
+            "created",
+            "started",
+            "finished",
+            "queued_ms",
+            "run_ms",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_progress(self, job: Job) -> dict[str, Any]:
+        percent = (
+            100 if job.status == Job.Status.SUCCEEDED else (100 * job.done // job.total if job.total else 0)
+        )
+        return {"done": job.done, "total": job.total, "percent": percent}
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_result(self, job: Job) -> dict[str, Any] | None:
+        if job.status != Job.Status.SUCCEEDED or not job.result:
+            return None
+        request = self.context.get("request")
+        path = reverse("rendering-api:job-download", args=[job.pk]) + "?token=" + download_token(job)
+        expires = timezone.now() + datetime.timedelta(seconds=settings.JOB_LINK_SECONDS)
+        return {
+            "name": job.result_name,
+            "size": job.result_size,
+            "download_url": request.build_absolute_uri(path) if request else path,
+            "expires": expires.isoformat(),
+        }
+
+    @staticmethod
+    def _between(start: Any, end: Any) -> int | None:
+        return None if start is None or end is None else round((end - start).total_seconds() * 1000)
+
+    def get_queued_ms(self, job: Job) -> int | None:
+        return self._between(job.created, job.started)
+
+    def get_run_ms(self, job: Job) -> int | None:
+        return self._between(job.started, job.finished)
+
+
+class PreviewSerializer(serializers.Serializer):
+    thread = serializers.IntegerField(required=False, help_text="A stored thread of yours…")
+    thread_data = ObjectField(required=False, help_text="…or an inline thread in the JSON import format.")
+    kind = serializers.ChoiceField(choices=["cards", "thread", "carousel"], default="cards")
+    page = serializers.IntegerField(
+        default=1, min_value=1, help_text="Which card or slide, from 1 (the thread image has one)."
+    )
+    preset = serializers.IntegerField(required=False)
+    style = ObjectField(required=False)  # type: ignore[assignment]
+    carousel = ObjectField(required=False, help_text="As for jobs: posts, title, end_text.")
+    format = serializers.ChoiceField(choices=["png", "jpeg", "webp"], default="png")
+    scale = serializers.IntegerField(default=1, min_value=1, max_value=3)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "thread" not in attrs and "thread_data" not in attrs:
+            raise serializers.ValidationError({"thread": "Give a thread id or thread_data."})
+        if "thread" in attrs:
+            attrs.pop("thread_data", None)  # a stored thread wins
+        if "preset" in attrs and "style" in attrs:
+            raise serializers.ValidationError({"style": "Give a preset or a style, not both."})
+        return attrs
