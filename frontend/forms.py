@@ -29,3 +29,64 @@ class ImportForm(forms.Form):
         if not data.get("content", "").strip():
             raise forms.ValidationError({"content": "Paste a thread or choose a JSON file."})
         return data
+
+
+KIND_CHOICES = [("carousel", "Carousel"), ("cards", "Cards, one per post"), ("thread", "Thread image")]
+FORMAT_CHOICES = [
+    ("png", "PNG"),
+    ("jpeg", "JPEG"),
+    ("webp", "WebP"),
+    ("pdf", "PDF (carousels)"),
+    ("zip", "ZIP of PNGs"),
+]
+SCALE_CHOICES = [(1, "1× (1080 px wide)"), (2, "2×"), (3, "3×")]
+
+
+class ExportForm(forms.Form):
+    """One thread as cards, a thread image or a carousel."""
+
+    kind = forms.ChoiceField(choices=KIND_CHOICES, initial="carousel")
+    format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="pdf")
+    scale = forms.TypedChoiceField(choices=SCALE_CHOICES, coerce=int, initial=1)
+    preset = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Style")
+
+    def __init__(self, *args: object, presets: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["preset"].choices = [("", "Default look"), *presets]  # type: ignore[attr-defined]
+
+
+class BulkExportForm(ExportForm):
+    """Several threads (or all of them) in one ZIP, a folder each."""
+
+    kind = forms.CharField(widget=forms.HiddenInput, initial="bulk")  # type: ignore[assignment]
+    threads = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, help_text="None chosen: all threads."
+    )
+    kinds = forms.MultipleChoiceField(
+        choices=KIND_CHOICES,
+        initial=["carousel"],
+        widget=forms.CheckboxSelectMultiple,
+        label="Each thread as",
+    )
+    format = forms.ChoiceField(choices=FORMAT_CHOICES[:4], initial="png", label="Images as")
+
+    def __init__(self, *args: object, threads: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["threads"].choices = threads  # type: ignore[attr-defined]
+
+
+class PostEditForm(forms.Form):
+    text = forms.CharField(
+        label="Post text", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+
+class PostImageForm(forms.Form):
+    file = forms.FileField(label="Add an image", help_text="PNG, JPEG, WebP or GIF.")
+    alt = forms.CharField(label="Describe it (alt text)", max_length=1000, required=False)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=100, help_text="Where you will use it, e.g. “laptop” or “Zapier”."
+    )

@@ -160,6 +160,17 @@ def replace_posts(*, thread: Thread, posts: Sequence[PostEdit]) -> None:
 
 
 @transaction.atomic
+def post_edit_text(*, post: Post, text: str) -> Post:
+    """Change one post's text in place (the navigator's edit)."""
+    check_post_text(post.position - 1, text, import_limits())
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    post.text = normalize_text(text)
+    post.save(update_fields=["text"])
+    Thread.objects.filter(pk=post.thread_id).update(updated=timezone.now())
+    return post
+
+
+@transaction.atomic
 def thread_delete(*, thread: Thread) -> None:
     files = list(PostImage.objects.filter(post__thread=thread).values_list("file", flat=True))
     delete_files_on_commit([*files, thread.avatar.name])

@@ -1,0 +1,28 @@
+"""What every page's layout needs: the announcement and, for the free plan,
+an ad (a network's slot when one is configured, else a house ad)."""
+
+import random
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from frontend.models import Announcement, HouseAd
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    shows_ads = bool(user and user.is_authenticated and user.plan.shows_ads)
+    return {
+        "announcement": Announcement.objects.filter(enabled=True).first(),
+        "shows_ads": shows_ads,
+        "ad_network": settings.ADS_NETWORK if shows_ads else None,
+        "house_ad": pick_house_ad() if shows_ads and not settings.ADS_NETWORK else None,
+    }
+
+
+def pick_house_ad() -> HouseAd | None:
+    ads = list(HouseAd.objects.filter(active=True, weight__gt=0))
+    if not ads:
+        return None
+    return random.choices(ads, weights=[ad.weight for ad in ads])[0]  # noqa: S311 (not security)

@@ -1,0 +1,40 @@
+"""Carousel Studio in a real browser with a real worker."""
+
+import pikepdf
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import UserFactory, thread_with_posts
+from tests.frontend.test_browser_exports import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_choose_posts_size_and_end_line_then_download_the_pdf(page: Page, live_server, cluster, tmp_path):
+    user = UserFactory(email="studio@example.com")
+    thread = thread_with_posts(user, "Alpha.", "Bravo.", "Charlie.", "Delta.", title="Studio")
+    cluster()
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/threads/{thread.pk}/")
+    page.get_by_role("link", name="Carousel Studio").click()
+    expect(page.locator("[data-count]")).to_have_text("6 slides")
+
+    page.get_by_label("Square 1:1").check()
+    page.get_by_role("checkbox", name="2. Bravo.").uncheck()
+    page.get_by_role("button", name="Move post 4 up").click()
+    page.get_by_label("End slide line").fill("Part two comes on Friday.")
+    expect(page.locator("[data-count]")).to_have_text("5 slides")
+    expect(page.get_by_role("listitem", name="Slide 5 of 5")).to_be_visible()
+    page.screenshot(path=tmp_path / "studio.png")
+
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download PDF").click()
+
+    pdf = pikepdf.open(download.value.path())
+    subject = str(pdf.docinfo["/Subject"])
+    assert len(pdf.pages) == 5
+    width, height = (float(value) for value in pdf.pages[0].mediabox[2:])
+    assert width == height, "square slides"
+    assert "Bravo" not in subject
+    assert subject.index("Delta") < subject.index("Charlie")
+    assert "Part two comes on Friday." in subject
