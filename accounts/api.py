@@ -45,6 +45,10 @@ class TokenListCreateApi(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return selectors.tokens_for_user(user=signed_in_user(self.request))
 
+    @extend_schema(responses={200: TokenSerializer(many=True), **ERROR_RESPONSES})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
     def get_permissions(self) -> Sequence[Any]:
         if self.request.method == "POST":
             return [permissions.AllowAny()]

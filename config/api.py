@@ -13,6 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -29,9 +31,9 @@ class ErrorSerializer(serializers.Serializer):
             "message": serializers.CharField(help_text="What went wrong, naming the field at fault."),
             "code": serializers.CharField(),
             "errors": serializers.DictField(
-                child=serializers.ListField(child=serializers.CharField()),
+                child=serializers.JSONField(),
                 required=False,
-                help_text="Messages per field, for forms.",
+                help_text="Messages per field, for forms (lists of strings, nested for nested fields).",
             ),
         }
 
@@ -40,8 +42,50 @@ ERROR_RESPONSES = dict.fromkeys((400, 401, 403, 404, 429), ErrorSerializer)
 
 
 class Pagination(pagination.PageNumberPagination):
+    """Pages of 20 (`page_size` up to 100); a page or size that is not a
+    whole number in range is a 400 naming it, not a silent default."""
+
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        for name, top in (("page", None), ("page_size", self.max_page_size)):
+            values = request.query_params.getlist(name)
+            if not values:
+                continue
+            value = values[-1]
+            if len(values) > 1 or not value.isdigit() or int(value) < 1 or (top and int(value) > top):
+                limit = f" from 1 to {top}" if top else " from 1"
+                raise exceptions.ValidationError({name: [f"Must be one whole number{limit}."]})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class ObjectField(serializers.JSONField):
+    """A JSON object (a style document, a carousel arrangement)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Must be a JSON object.")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "object", "additionalProperties": True}]})
+class TextOrObjectField(serializers.JSONField):
+    """A string, or a JSON object (a thread given inline)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str | dict):
+            raise serializers.ValidationError("Must be a string or a JSON object.")
+        return data
 
 
 def flatten_errors(detail: Any, prefix: str = "") -> list[str]:
@@ -62,6 +106,39 @@ def flatten_errors(detail: Any, prefix: str = "") -> list[str]:
                 lines.extend(flatten_errors(item, f"{prefix}[{index}]"))
         return lines
     return [f"{prefix}: {detail}" if prefix else str(detail)]
+
+
+@csrf_exempt
+def api_not_found(request: Any, exception: Exception | None = None) -> Any:
+    """Unknown addresses under /api/ answer JSON like every other API error."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": "No such address in the API.", "code": "not_found"}, status=404)
+    return page_not_found(request, exception or Http404())
+
+
+def csrf_failure(request: Any, reason: str = "") -> Any:
+    """A refused CSRF check: JSON under /api/, Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.csrf import csrf_failure as page
+
+    if request.path.startswith("/api/"):
+        message = "CSRF check failed: send the X-CSRFToken header with a session, or use an API token."
+        return JsonResponse({"message": message, "code": "csrf_failed"}, status=403)
+    return page(request, reason)
+
+
+def api_server_error(request: Any) -> Any:
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"message": "Something went wrong on our side; it was logged.", "code": "error"}, status=500
+        )
+    return server_error(request)
 
 
 def error_response(message: str, *, code: str, status_code: int, errors: Any = None) -> Response:

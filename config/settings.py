@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accounts",
     "threads",
     "rendering",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.throttles.RateLimitHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "frontend.context.site",
             ],
         },
     },
@@ -180,6 +183,41 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+
+# --- Render jobs ------------------------------------------------------------------
+
+JOB_MAX_ATTEMPTS = 3  # a job that stops its worker this often fails instead of looping
+# A running job (or bulk part) writes a heartbeat at every page; one silent for
+# this long lost its worker, and the reconciler sends it again.
+JOB_STALE_AFTER = env.float("JOB_STALE_AFTER", default=60)
+# A job still queued after this long may have lost its message (a broker
+# restart without persistence, a crash between commit and send): sent again.
+JOB_REQUEUE_AFTER = env.float("JOB_REQUEUE_AFTER", default=120)
+JOB_RECONCILE_EVERY = env.float("JOB_RECONCILE_EVERY", default=15)
+JOB_RETENTION_DAYS = env.float("JOB_RETENTION_DAYS", default=7)
+JOB_LINK_SECONDS = env.int("JOB_LINK_SECONDS", default=15 * 60)
+BULK_MAX_THREADS = env.int("BULK_MAX_THREADS", default=500)
+PREVIEW_CACHE_SECONDS = env.int("PREVIEW_CACHE_SECONDS", default=600)
+# Fault drills (tests and bench only): "crash:MARKER" makes a worker process
+# kill itself when it renders a thread whose title contains MARKER.
+FAULT_DRILLS = env.str("FAULT_DRILLS", default="")
+if PRODUCTION and FAULT_DRILLS:
+    raise ImproperlyConfigured("FAULT_DRILLS is for tests and drills, never production")
+# Webhooks: plain http and private addresses only for development and tests.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=not PRODUCTION)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=not PRODUCTION)
+WEBHOOKS_PER_USER = 10
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE = env.float("WEBHOOK_RETRY_BASE", default=15)  # 15 s, 30 s, 1 min, 2 min, 4 min
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=15)
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-jobs": {"task": "rendering.reconcile", "schedule": JOB_RECONCILE_EVERY},
+    "reconcile-webhooks": {"task": "webhooks.reconcile", "schedule": JOB_RECONCILE_EVERY},
+    "clean-up-jobs": {"task": "rendering.clean_up", "schedule": 3600.0},
+}
 
 # --- Storage --------------------------------------------------------------------
 
@@ -298,11 +336,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON everywhere; the upload endpoints take multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # OPTIONS answers 405 (undocumented) instead of introspecting serializers.
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
@@ -313,6 +350,7 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
         "login": env.str("THROTTLE_LOGIN", default="10/min"),
         "signup": env.str("THROTTLE_SIGNUP", default="20/hour"),
+        "preview": env.str("THROTTLE_PREVIEW", default="240/min"),
     },
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -335,7 +373,11 @@ SPECTACULAR_SETTINGS = {
         "Turn social-media threads into cards, whole-thread images and carousels. "
         "Authenticate with `Authorization: Token <key>` or `Authorization: Bearer <key>`; "
         "create a key with POST /api/v1/accounts/tokens/. Errors are JSON: "
-        '`{"message": "...", "errors": {"field": ["..."]}}`.'
+        '`{"message": "...", "errors": {"field": ["..."]}}`.\n\n'
+        "Rate limits: each plan allows a number of requests a minute (free 60, pro 600). Every "
+        "response to a signed-in caller carries `X-RateLimit-Limit` (the plan's requests a minute), "
+        "`X-RateLimit-Remaining` (left in the last 60 s) and `X-RateLimit-Reset` (seconds until one "
+        "more is free); over the limit the answer is 429 with `Retry-After` in seconds."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -353,11 +395,23 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Ads on free-plan pages: an ad network's script and client id when both are
+# set (their origin is allowed by the CSP), else house ads from the admin.
+ADS_NETWORK_SCRIPT = env.str("ADS_NETWORK_SCRIPT", default="")
+ADS_CLIENT_ID = env.str("ADS_CLIENT_ID", default="")
+ADS_NETWORK = (
+    {"script": ADS_NETWORK_SCRIPT, "client": ADS_CLIENT_ID} if ADS_NETWORK_SCRIPT and ADS_CLIENT_ID else None
+)
+_ads_origin = "/".join(ADS_NETWORK_SCRIPT.split("/")[:3]) if ADS_NETWORK else ""
+
+CSRF_FAILURE_VIEW = "config.api.csrf_failure"
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF, CSP.NONCE, *([_ads_origin] if _ads_origin else [])],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    "img-src": [CSP.SELF, "data:", "blob:", *(["https:"] if _ads_origin else [])],
+    "frame-src": [CSP.SELF, *(["https:"] if _ads_origin else [])],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

@@ -147,6 +147,7 @@ class ThreadViewSet(OwnedViewSet):
 
 class PostImageViewSet(OwnedViewSet):
     model = PostImage
+    parser_classes = UPLOAD_PARSERS
 
     def scoped_queryset(self, user: User) -> QuerySet[PostImage]:
         return PostImage.objects.filter(

@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api import ObjectField, TextOrObjectField
 from threads.models import Post, PostImage, StylePreset, Thread
 
 HANDLE = re.compile(r"^@?\w{1,30}$")
@@ -58,6 +59,12 @@ class PostSerializer(serializers.ModelSerializer):
 class ThreadSummarySerializer(serializers.ModelSerializer):
     post_count = serializers.IntegerField(read_only=True)
     handle = serializers.CharField(read_only=True)
+    avatar_url = serializers.CharField(
+        read_only=True, help_text="Where the avatar came from; empty if nowhere."
+    )
+    source_url = serializers.CharField(
+        read_only=True, help_text="Where the thread came from; empty if unknown."
+    )
 
     class Meta:
         model = Thread
@@ -113,7 +120,7 @@ class ThreadCreateSerializer(ThreadWriteSerializer):
 
 class ImportSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=["text", "json"])
-    content = serializers.JSONField(
+    content = TextOrObjectField(
         help_text="For `text`: the pasted text (a string). "
         "For `json`: the thread JSON as an object or a string."
     )
@@ -130,11 +137,13 @@ class AvatarUploadSerializer(serializers.Serializer):
 
 
 class PresetSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(read_only=True, help_text="Built-in presets only; empty for yours.")
     is_builtin = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = StylePreset
         fields = ["id", "name", "slug", "is_builtin", "style", "created", "updated"]
+
         read_only_fields = fields
 
 
@@ -142,13 +151,13 @@ class PresetWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     # DRF's metaclass takes declared fields off the class, so `style` does not
     # clash with Field.style at run time; mypy sees only the class body.
-    style = serializers.JSONField(  # type: ignore[assignment]
+    style = ObjectField(  # type: ignore[assignment]
         help_text="The style document; missing keys take the defaults."
     )
 
 
 class PresetPatchSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False)
-    style = serializers.JSONField(  # type: ignore[assignment]
+    style = ObjectField(  # type: ignore[assignment]
         required=False, help_text="A whole style document (missing keys: defaults)."
     )

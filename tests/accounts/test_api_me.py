@@ -56,3 +56,24 @@ def test_last_months_use_does_not_count(api, alice):
     api.force_authenticate(alice)
 
     assert api.get(ME).json()["usage"]["exports_used"] == 0
+
+
+def test_rate_limits_are_published_on_every_response(api, alice):
+    Plan.objects.filter(code="free").update(api_requests_per_minute=3)
+    alice.refresh_from_db()
+    api.force_authenticate(alice)
+
+    responses = [api.get(ME) for _ in range(4)]
+
+    assert [r["X-RateLimit-Limit"] for r in responses] == ["3"] * 4
+    assert [r["X-RateLimit-Remaining"] for r in responses] == ["2", "1", "0", "0"]
+    assert all(0 < int(r["X-RateLimit-Reset"]) <= 60 for r in responses)
+    assert responses[3].status_code == 429
+    assert 0 < int(responses[3]["Retry-After"]) <= 60
+    assert "X-RateLimit-Limit" not in api.get("/healthz")
+
+
+def test_the_schema_documents_the_rate_limit_headers(api):
+    schema = api.get("/api/v1/schema/?format=json").json()
+
+    assert "X-RateLimit-Remaining" in schema["info"]["description"]

@@ -38,3 +38,29 @@ def test_unknown_api_path_is_json_404_never_html(api, alice):
     api.force_authenticate(alice)
 
     assert api.delete("/api/v1/accounts/tokens/999999/").json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_unknown_api_addresses_answer_json_and_options_is_not_allowed(as_alice):
+    missing = as_alice.get("/api/v1/no-such-thing/")
+    options = as_alice.options("/api/v1/jobs/")
+
+    assert missing.status_code == 404
+    assert missing.json() == {"message": "No such address in the API.", "code": "not_found"}
+    assert options.status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["page_size=null", "page_size=0", "page_size=101", "page=-1", "page=x"])
+def test_bad_page_parameters_are_refused_by_name(as_alice, query):
+    response = as_alice.get(f"/api/v1/threads/?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(query.split("=")[0] + ":")
+
+
+@pytest.mark.django_db
+def test_json_is_the_only_body_format_outside_uploads(as_alice):
+    response = as_alice.post("/api/v1/presets/", {"name": "x", "style": "{}"}, format="multipart")
+
+    assert response.status_code == 415

@@ -1,6 +1,7 @@
 """Settings come from the environment; production refuses to start half-set
 and passes Django's deployment checks."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -131,3 +132,23 @@ def test_ci_runs_against_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         assert cursor.fetchone()[0].startswith("PostgreSQL")
+
+
+def test_production_responses_carry_the_security_headers():
+    code = (
+        "from django.test import Client;"
+        "r = Client().get('/api/v1/nothing-here', secure=True, HTTP_HOST='threadnavigator.example');"
+        "import json; print(json.dumps(dict(r.headers)))"
+    )
+    result = manage("shell", "--no-imports", "-c", code, env=production_env())
+
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"

@@ -1,4 +1,4 @@
-"""Every thread, preset and image route × {owner, other user, anonymous}.
+"""Every thread, preset, image and job route × {owner, other user, anonymous}.
 
 The routes come from the URL resolver, so a new route that is not in MATRIX
 fails `test_every_route_is_in_the_matrix` until someone decides who may use it.
@@ -12,9 +12,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from rendering import jobs
+from rendering.models import Job
+from rendering.serializers import download_token
 from tests.factories import png_bytes, thread_with_posts
 from threads.models import Post, PostImage, StylePreset, Thread
 from threads.services import post_image_add, thread_set_avatar
+from webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +57,17 @@ MATRIX: dict[str, list[Case]] = {
             owner_status=204,
         ),
     ],
+    "job-detail": [Case("get", lambda o: f"/api/v1/jobs/{o['job'].pk}/")],
+    "job-cancel": [Case("post", lambda o: f"/api/v1/jobs/{o['queued_job'].pk}/cancel/")],
+    "job-download": [
+        Case("get", lambda o: f"/api/v1/jobs/{o['job'].pk}/download/?token={download_token(o['job'])}"),
+    ],
+    "webhook-detail": [
+        Case("get", lambda o: f"/api/v1/webhooks/{o['hook'].pk}/"),
+        Case("patch", lambda o: f"/api/v1/webhooks/{o['hook'].pk}/", lambda: {"active": False}),
+        Case("delete", lambda o: f"/api/v1/webhooks/{o['hook'].pk}/", owner_status=204),
+    ],
+    "webhook-deliveries": [Case("get", lambda o: f"/api/v1/webhooks/{o['hook'].pk}/deliveries/")],
     "preset-detail": [
         Case("get", lambda o: f"/api/v1/presets/{o['preset'].pk}/"),
         Case("patch", lambda o: f"/api/v1/presets/{o['preset'].pk}/", lambda: {"name": "changed"}),
@@ -60,7 +75,7 @@ MATRIX: dict[str, list[Case]] = {
     ],
 }
 # Collections answer only the caller's own rows; they are checked below.
-COLLECTIONS = {"thread-list", "thread-import", "preset-list"}
+COLLECTIONS = {"thread-list", "thread-import", "preset-list", "job-list", "preview", "webhook-list"}
 
 
 def threads_api_route_names() -> set[str]:
@@ -68,7 +83,7 @@ def threads_api_route_names() -> set[str]:
         names: set[str] = set()
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                if pattern.namespace == "threads-api":
+                if pattern.namespace in ("threads-api", "rendering-api", "webhooks-api"):
                     names |= {p.name for p in pattern.url_patterns if isinstance(p, URLPattern) and p.name}
                 names |= walk(pattern.url_patterns)
         return names
@@ -87,7 +102,13 @@ def alices(alice):
     image = post_image_add(post=post, upload=SimpleUploadedFile("a.png", png_bytes()), alt="alice's")
     thread_set_avatar(thread=thread, upload=SimpleUploadedFile("a.png", png_bytes()))
     preset = StylePreset.objects.create(owner=alice, name="Alice's", style={"version": 1})
-    return {"thread": thread, "image": image, "preset": preset}
+    request = jobs.JobRequest(kind="thread", threads=[thread.pk], format="png")
+    job, _ = jobs.job_create(user=alice, request=request)
+    jobs.job_run(job.pk)
+    queued_job, _ = jobs.job_create(user=alice, request=request)
+    objects = {"thread": thread, "image": image, "preset": preset}
+    hook = Endpoint.objects.create(owner=alice, url="https://example.com/hook")
+    return objects | {"job": Job.objects.get(pk=job.pk), "queued_job": queued_job, "hook": hook}
 
 
 def snapshot() -> list[Any]:
@@ -96,6 +117,8 @@ def snapshot() -> list[Any]:
         list(Post.objects.values_list("id", "position", "text")),
         list(PostImage.objects.values_list("id", "file", "alt")),
         list(StylePreset.objects.values_list("id", "name", "style")),
+        list(Job.objects.values_list("id", "status", "result")),
+        list(Endpoint.objects.values_list("id", "url", "active")),
     ]
 
 
@@ -148,6 +171,7 @@ def test_collections_show_only_the_callers_rows(api, bob, alices):
 
     assert threads["count"] == 0
     assert all(p["is_builtin"] for p in presets)
+    assert api.get("/api/v1/jobs/").json()["count"] == 0
 
 
 @pytest.mark.parametrize(
@@ -158,6 +182,11 @@ def test_collections_show_only_the_callers_rows(api, bob, alices):
         ("post", "/api/v1/threads/import/"),
         ("get", "/api/v1/presets/"),
         ("post", "/api/v1/presets/"),
+        ("get", "/api/v1/jobs/"),
+        ("post", "/api/v1/jobs/"),
+        ("post", "/api/v1/render/preview/"),
+        ("get", "/api/v1/webhooks/"),
+        ("post", "/api/v1/webhooks/"),
     ],
 )
 def test_collections_need_a_signed_in_user(api, db, method, path):
