@@ -6,7 +6,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from knox.models import AbstractAuthToken
+from knox.models import AbstractAuthToken, AuthTokenManager
 from knox.settings import CONSTANTS
 
 
@@ -103,9 +103,18 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
         return normalize_email(super().normalize_username(username))
 
 
+class ApiTokenManager(AuthTokenManager):
+    def get_queryset(self) -> models.QuerySet["ApiToken"]:
+        # Every API request reads its user's plan (rate limit, limits): the
+        # token lookup brings it along instead of a second query.
+        return super().get_queryset().select_related("user__plan")
+
+
 class ApiToken(AbstractAuthToken):
     """A named API key. Only a hash of the secret is stored (knox); the id,
     name and first characters identify it in lists without revealing it."""
+
+    objects: ClassVar[ApiTokenManager] = ApiTokenManager()  # type: ignore[assignment]
 
     id = models.BigAutoField(primary_key=True)
     digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)

@@ -131,9 +131,24 @@ def csrf_failure(request: Any, reason: str = "") -> Any:
 
 
 def api_server_error(request: Any) -> Any:
-    from django.http import JsonResponse
+    """Django's last resort for an uncaught error. A lost database connection
+    (PostgreSQL restarting, a connection killed) is not a bug: 503 with
+    Retry-After, JSON under /api/, a short page elsewhere."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponse, JsonResponse
     from django.views.defaults import server_error
 
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        message = "The service is briefly unavailable; please try again in a few seconds."
+        response: HttpResponse
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"message": message, "code": "unavailable"}, status=503)
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "5"
+        return response
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"message": "Something went wrong on our side; it was logged.", "code": "error"}, status=500

@@ -6,7 +6,9 @@ delivery after the reconciler re-sent it, or a worker killed mid-job can
 never give two results: the run that no longer owns the row throws its
 file away. Tasks in `rendering.tasks` only call these functions."""
 
+import contextlib
 import datetime
+import errno
 import hashlib
 import io
 import json
@@ -16,18 +18,19 @@ import re
 import shutil
 import signal
 import tempfile
+import time
 import unicodedata
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -55,6 +58,16 @@ ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 class Stopped(Exception):
     """The job was cancelled or taken over by another run while rendering."""
+
+
+class StorageFull(Exception):
+    """There was no room to store a file; what was partly written is gone."""
+
+
+# A lost or killed database connection: the task is retried, not failed.
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
+NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+STORAGE_FULL = "there was no room left to store the export; nothing was charged. Please try again later."
 
 
 # --- Creating ------------------------------------------------------------------
@@ -343,6 +356,23 @@ def beat(model: type[Job] | type[JobPart], pk: int, token: uuid.UUID, **changes:
         raise Stopped
 
 
+BEAT_EVERY = 0.5  # seconds: live enough for a progress bar, a write per page would load the database
+
+
+def heartbeat(beat_now: Callable[..., None]) -> Callable[..., None]:
+    """`beat_now` at most every BEAT_EVERY seconds of a run (pages come
+    every 10-20 ms); the last values always reach the row with the result."""
+    last = time.monotonic()
+
+    def maybe(*args: Any, **changes: Any) -> None:
+        nonlocal last
+        if time.monotonic() - last >= BEAT_EVERY:
+            beat_now(*args, **changes)
+            last = time.monotonic()
+
+    return maybe
+
+
 def finish_job(job: Job, token: uuid.UUID | None, status: str, **changes: Any) -> bool:
     """End a job once. With a token, only the run that owns it can."""
     rows = Job.objects.filter(pk=job.pk, status__in=Job.ACTIVE)
@@ -396,25 +426,30 @@ def job_run(job_id: int) -> None:
     token = take(Job, job, lambda reason: fail_job(job, None, f"The job {reason}"))
     if token is None:
         return
-    job.refresh_from_db()
     try:
-        files = render_thread(
-            job,
-            job.thread_ids[0],
-            job.kind,
-            lambda done, total: beat(Job, job.pk, token, done=done, total=total),
-        )
+        job.refresh_from_db()
+        pages = {"done": 0, "total": 0}
+        throttled = heartbeat(lambda: beat(Job, job.pk, token, **pages))
+
+        def progress(done: int, total: int) -> None:
+            pages.update(done=done, total=total)
+            throttled()
+
+        files = render_thread(job, job.thread_ids[0], job.kind, progress)
         name, content = single_result(job, files)
+        store_result(job, token, name, content, **pages)
     except Stopped:
         return
     except (services.RenderRefused, NotFound, Invalid) as error:
         fail_job(job, token, str(error))
-        return
+    except StorageFull:
+        fail_job(job, token, f"The export failed: {STORAGE_FULL}")
+    except CONNECTION_ERRORS:
+        release(Job, job.pk, token)
+        raise
     except Exception:
         logger.exception("job %s failed", job.pk)
         fail_job(job, token, "Rendering failed unexpectedly; the error was logged for us to fix.")
-        return
-    store_result(job, token, name, content)
 
 
 def render_thread(
@@ -451,12 +486,54 @@ def single_result(job: Job, files: list[services.RenderedFile]) -> tuple[str, by
     )
 
 
-def store_result(job: Job, token: uuid.UUID, name: str, content: bytes) -> None:
-    stored = default_storage.save(f"exports/{job.pk}/{name}", ContentFile(content))
-    if not finish_job(
-        job, token, Job.Status.SUCCEEDED, result=stored, result_name=name, result_size=len(content), error=""
-    ):
+def store_result(job: Job, token: uuid.UUID, name: str, content: bytes, **progress: int) -> None:
+    stored = save_file(f"exports/{job.pk}/{name}", ContentFile(content))
+    try:
+        finished = finish_job(
+            job,
+            token,
+            Job.Status.SUCCEEDED,
+            result=stored,
+            result_name=name,
+            result_size=len(content),
+            error="",
+            **progress,
+        )
+    except CONNECTION_ERRORS:
+        default_storage.delete(stored)  # the retry stores its own
+        raise
+    if not finished:
         default_storage.delete(stored)  # cancelled, or another run finished first
+
+
+def save_file(name: str, content: File) -> str:
+    """Store a file under `name` (or a free name like it). When the storage
+    is full, what was partly written is removed and StorageFull raised."""
+    name = default_storage.get_available_name(name)
+    try:
+        return default_storage.save(name, content)
+    except OSError as error:
+        if error.errno not in NO_ROOM:
+            raise
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
+        raise StorageFull(name) from error
+
+
+def release(model: type[Job] | type[JobPart], pk: int, token: uuid.UUID | None) -> None:
+    """A run that lost its database connection hands its row back (queued,
+    the attempt not counted) for the task's retry to claim at once. If the
+    database is still away, the reconciler sends it again later."""
+    connection.close()
+    try:
+        model.objects.filter(pk=pk, run_token=token, status="running").update(
+            status="queued", run_token=None, attempts=Greatest(F("attempts") - 1, 0)
+        )
+    except CONNECTION_ERRORS:
+        logger.warning(
+            "%s %s: the database is still away; the reconciler will send it again", model.__name__, pk
+        )
+        connection.close()
 
 
 def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
@@ -517,20 +594,24 @@ def part_run(part_id: int) -> None:
         index: list[tuple[str, str]] = []
         for kind in job.kinds:
             for file in render_thread(
-                job, part.thread_id, kind, lambda *_: part_beat(part_id, token, job.pk)
+                job, part.thread_id, kind, heartbeat(lambda *_: part_beat(part_id, token, job.pk))
             ):
                 entries.append((file.name, file.content))
                 index.append((file.name, file.alt))
         title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first() or "thread"
         folder = f"{part.number:03d}-{safe_name(title)}"
-        stored = default_storage.save(
-            f"export-parts/{job.pk}/{part.number:03d}.zip", ContentFile(zip_bytes(entries))
-        )
+        stored = save_file(f"export-parts/{job.pk}/{part.number:03d}.zip", ContentFile(zip_bytes(entries)))
     except Stopped:
         return
     except (services.RenderRefused, NotFound, Invalid) as error:
         part_failed(part, token, str(error))
         return
+    except StorageFull:
+        part_failed(part, token, STORAGE_FULL)
+        return
+    except CONNECTION_ERRORS:
+        release(JobPart, part_id, token)
+        raise
     except Exception:
         logger.exception("part %s of job %s failed", part.number, job.pk)
         part_failed(part, token, "rendering failed unexpectedly; the error was logged for us to fix.")
@@ -590,37 +671,65 @@ def bulk_assemble(job_id: int) -> None:
     ):
         return
     name = f"thread-navigator-export-{job.pk}.zip"
-    index: list[dict[str, Any]] = []
-    with tempfile.NamedTemporaryFile(suffix=".zip") as spool:
-        with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
-            for part in parts:
-                files = []
-                with default_storage.open(str(part.file.name)) as packed, zipfile.ZipFile(packed) as source:
-                    for (file_name, alt), info in zip(part.index, source.infolist(), strict=True):
-                        target = zipfile.ZipInfo(f"{part.folder}/{file_name}", ZIP_TIME)
-                        with source.open(info) as reader, archive.open(target, "w") as writer:
-                            shutil.copyfileobj(reader, writer, 1 << 20)
-                        files.append({"file": f"{part.folder}/{file_name}", "alt": alt})
-                about = (
-                    Thread.objects.filter(pk=part.thread_id).values("title", "author_name", "handle").first()
-                )
-                index.append(
-                    {"folder": part.folder, "thread": part.thread_id, **(about or {}), "files": files}
-                )
-                beat(Job, job_id, token)
-            summary = {"export": job.pk, "kinds": job.kinds, "format": job.format, "threads": index}
-            archive.writestr(
-                zipfile.ZipInfo("index.json", ZIP_TIME), json.dumps(summary, ensure_ascii=False, indent=2)
-            )
-        size = spool.tell()
-        spool.seek(0)
-        stored = default_storage.save(f"exports/{job.pk}/{name}", File(spool, name=name))
-    if finish_job(
-        job, token, Job.Status.SUCCEEDED, result=stored, result_name=name, result_size=size, error=""
-    ):
+    stored = ""
+    try:
+        with tempfile.NamedTemporaryFile(suffix=".zip") as spool:
+            size = write_bulk_zip(job, parts, token, spool)
+            stored = save_file(f"exports/{job.pk}/{name}", File(spool, name=name))
+        finished = finish_job(
+            job, token, Job.Status.SUCCEEDED, result=stored, result_name=name, result_size=size, error=""
+        )
+    except Stopped:
+        return
+    except (StorageFull, OSError) as error:
+        if isinstance(error, OSError) and error.errno not in NO_ROOM:
+            raise
+        fail_job(job, token, f"The export failed: {STORAGE_FULL}")
+        return
+    except CONNECTION_ERRORS:
+        if stored:
+            default_storage.delete(stored)
+        release_assembly(job_id, token)
+        raise
+    if finished:
         remove_part_files(job_id)
     else:
         default_storage.delete(stored)
+
+
+def write_bulk_zip(job: Job, parts: list[JobPart], token: uuid.UUID, spool: IO[bytes]) -> int:
+    """The export's ZIP, written to `spool`: a folder per thread and
+    index.json. Returns its size."""
+    index: list[dict[str, Any]] = []
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
+        for part in parts:
+            files = []
+            with default_storage.open(str(part.file.name)) as packed, zipfile.ZipFile(packed) as source:
+                for (file_name, alt), info in zip(part.index, source.infolist(), strict=True):
+                    target = zipfile.ZipInfo(f"{part.folder}/{file_name}", ZIP_TIME)
+                    with source.open(info) as reader, archive.open(target, "w") as writer:
+                        shutil.copyfileobj(reader, writer, 1 << 20)
+                    files.append({"file": f"{part.folder}/{file_name}", "alt": alt})
+            about = Thread.objects.filter(pk=part.thread_id).values("title", "author_name", "handle").first()
+            index.append({"folder": part.folder, "thread": part.thread_id, **(about or {}), "files": files})
+            beat(Job, job.pk, token)
+        summary = {"export": job.pk, "kinds": job.kinds, "format": job.format, "threads": index}
+        archive.writestr(
+            zipfile.ZipInfo("index.json", ZIP_TIME), json.dumps(summary, ensure_ascii=False, indent=2)
+        )
+    size = spool.tell()
+    spool.seek(0)
+    return size
+
+
+def release_assembly(job_id: int, token: uuid.UUID) -> None:
+    """The assembler lost its database connection: free the export for the retry."""
+    connection.close()
+    try:
+        Job.objects.filter(pk=job_id, run_token=token).update(assembling=None)
+    except CONNECTION_ERRORS:
+        logger.warning("job %s: the database is still away; the reconciler will assemble it", job_id)
+        connection.close()
 
 
 def remove_part_files(job_id: int) -> None:

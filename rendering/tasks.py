@@ -6,6 +6,16 @@ from celery.signals import worker_process_init
 
 from rendering import jobs, services
 
+# A database connection lost mid-task (PostgreSQL restarted, the connection
+# killed): the service has handed its row back; the task runs again shortly.
+RETRY = {
+    "autoretry_for": jobs.CONNECTION_ERRORS,
+    "retry_backoff": 1,
+    "retry_backoff_max": 30,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
+
 
 @worker_process_init.connect
 def warm_up_renderer(**_: object) -> None:
@@ -13,22 +23,22 @@ def warm_up_renderer(**_: object) -> None:
     services.warm_up()
 
 
-@shared_task(name="rendering.run_job")
+@shared_task(name="rendering.run_job", **RETRY)
 def run_job(job_id: int) -> None:
     jobs.job_run(job_id)
 
 
-@shared_task(name="rendering.start_bulk")
+@shared_task(name="rendering.start_bulk", **RETRY)
 def start_bulk(job_id: int) -> None:
     jobs.bulk_start(job_id)
 
 
-@shared_task(name="rendering.run_part")
+@shared_task(name="rendering.run_part", **RETRY)
 def run_part(part_id: int) -> None:
     jobs.part_run(part_id)
 
 
-@shared_task(name="rendering.assemble")
+@shared_task(name="rendering.assemble", **RETRY)
 def assemble(job_id: int) -> None:
     jobs.bulk_assemble(job_id)
 

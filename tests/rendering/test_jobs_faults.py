@@ -1,0 +1,168 @@
+"""The infrastructure faults of issue 7, each real: PostgreSQL connections
+killed with pg_terminate_backend (under a running task, and under an API
+request) and a storage that fills up during an export."""
+
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.files.storage import default_storage
+from django.db import close_old_connections, connection
+from rest_framework.test import APIClient
+
+from accounts.models import MonthlyUsage, Plan
+from accounts.services import token_create
+from rendering import jobs
+from rendering.models import Job
+from tests.factories import thread_with_posts
+from tests.rendering.test_jobs_worker import all_finished, assert_one_result_each, make_job
+from tests.workers import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LONG = "A post long enough to take a few lines of its slide, so the carousel has many pages. " * 3
+
+
+def kill_other_connections() -> int:
+    """pg_terminate_backend for every other connection to the test database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_task_whose_database_connection_is_killed_is_retried_and_succeeds(cluster, alice):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    thread = thread_with_posts(alice, *[f"{n}. {LONG}" for n in range(1, 81)], title="Killed connection")
+    cluster()
+    job = make_job(alice, kind="carousel", threads=[thread.pk], format="zip", scale=2)
+    under_way = Job.objects.filter(pk=job.pk, status="running", done__gte=1)
+    wait_for(under_way.exists, what="the carousel to be under way")
+
+    assert kill_other_connections() >= 1
+    wait_for(all_finished([job.pk]), what="the retried job to finish")
+
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert job.attempts == 1, "the interrupted run gave its attempt back"
+    assert_one_result_each([job.pk])
+    assert MonthlyUsage.objects.get(user=alice).exports == 1
+
+
+def test_an_api_request_whose_connection_was_killed_answers_503_and_the_next_reconnects(alice, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    _, key = token_create(user=alice, name="faults")
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/v1/threads/").status_code == 200
+
+    # The connection dies between two queries of the request (the test client
+    # skips Django's per-request connection checks, as a mid-request kill would).
+    terminate(connection.connection.info.backend_pid)
+    response = client.get("/api/v1/threads/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json() == {
+        "message": "The service is briefly unavailable; please try again in a few seconds.",
+        "code": "unavailable",
+    }
+    close_old_connections()  # what Django does when a request finishes: drops the dead connection
+    assert client.get("/api/v1/threads/").status_code == 200
+
+
+def test_a_website_page_whose_connection_was_killed_answers_503(alice, client):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    client.force_login(alice)
+    client.raise_request_exception = False
+    terminate(connection.connection.info.backend_pid)
+    response = client.get("/dashboard/")
+    assert response.status_code == 503
+    assert "briefly unavailable" in response.content.decode()
+    close_old_connections()
+
+
+def terminate(pid: int) -> None:
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"], autocommit=True
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.fixture
+def tiny_storage(settings, tmp_path):
+    """A real 8 MiB filesystem (tmpfs) as the media folder (the autouse
+    fixture points the storage at tmp_path/media)."""
+    mount = tmp_path / "media"
+    mount.mkdir()
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs as root and must be able to mount a tmpfs: {result.stderr.decode()}")
+        pytest.skip("mounting a small tmpfs needs root")
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"test-faults-{uuid.uuid4().hex[:10]}"  # read by no worker
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def files_under(root: Path) -> list[str]:
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def test_an_export_that_fills_the_storage_fails_with_a_reason_and_leaves_nothing(alice, tiny_storage):
+    filler = tiny_storage / "filler"
+    filler.write_bytes(b"\0" * (8192 * 1024 - 96 * 1024))  # 96 KiB left: less than the carousel
+    thread = thread_with_posts(alice, *[f"{n}. {LONG}" for n in range(1, 13)], title="Full disk")
+    job = make_job(alice, kind="carousel", threads=[thread.pk], format="zip")
+    assert MonthlyUsage.objects.get(user=alice).exports == 1
+
+    jobs.job_run(job.pk)  # the service a worker runs, here in-process against the full filesystem
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "no room left to store the export" in job.error
+    assert "nothing was charged" in job.error
+    assert files_under(tiny_storage) == ["filler"], "the partly written file was removed"
+    assert MonthlyUsage.objects.get(user=alice).exports == 0, "the quota was given back"
+
+    filler.unlink()  # room again: the same export goes through
+    again = make_job(alice, kind="carousel", threads=[thread.pk], format="zip")
+    jobs.job_run(again.pk)
+    again.refresh_from_db()
+    assert again.status == "succeeded", again.error
+    assert default_storage.exists(str(again.result.name))
+
+
+def test_a_bulk_export_that_fills_the_storage_fails_and_removes_its_parts(alice, tiny_storage):
+    alice.plan_id = Plan.PRO
+    alice.save()
+    threads = [
+        thread_with_posts(alice, *[f"{n}. {LONG}" for n in range(1, 9)], title=f"Bulk {uuid.uuid4().hex[:4]}")
+        for _ in range(4)
+    ]
+    (tiny_storage / "filler").write_bytes(b"\0" * (8192 * 1024 - 160 * 1024))
+    job = make_job(alice, kind="bulk", threads=[t.pk for t in threads], format="png")
+
+    jobs.bulk_start(job.pk)  # sends the parts to a queue no worker reads; run them here
+    for part in job.parts.order_by("number"):
+        jobs.part_run(part.pk)
+    jobs.bulk_assemble(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "no room left to store the export" in job.error
+    assert files_under(tiny_storage) == ["filler"], "parts and the partial export were removed"
+    assert MonthlyUsage.objects.get(user=alice).exports == 0
