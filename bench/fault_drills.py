@@ -120,7 +120,8 @@ def finished(ids: list[int]) -> Callable[[], bool]:
 
 
 def under_way(job_id: int) -> Callable[[], bool]:
-    return lambda: Job.objects.filter(pk=job_id, status="running", done__gte=1).exists()
+    """Running with some pages done (or already over: then the fault came late)."""
+    return lambda: Job.objects.filter(pk=job_id).exclude(status="running", done=0).exclude(status="queued").exists()
 
 
 def kill_connections() -> int:
@@ -210,7 +211,7 @@ def shared_worker() -> None:
 def drill_pg_task(user: User) -> list[int]:
     """pg_terminate_backend on every connection while a carousel renders."""
     shared_worker()
-    ids = [create(user, kind="carousel", threads=[make_thread(user, posts=30)], format="zip")]
+    ids = [create(user, kind="carousel", threads=[make_thread(user, posts=80)], format="zip", scale=2)]
     wait(under_way(ids[0]))
     kill_connections()
     wait(finished(ids))
@@ -271,6 +272,8 @@ def call(method: str, path: str, token: str, body: bytes | None = None) -> tuple
 
 def drill_storage(user: User, full: Path) -> list[int]:
     """The media filesystem (a 256 KiB tmpfs, nearly full) fills up during an export."""
+    for each in POOL:  # only the worker on the full filesystem may take the job
+        each.stop()
     before = MonthlyUsage.objects.filter(user=user).values_list("exports", flat=True).first() or 0
     ids = [create(user, kind="carousel", threads=[make_thread(user)], format="zip")]
     pool = worker(DATA_DIR=str(full.parent))

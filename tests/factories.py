@@ -60,3 +60,50 @@ def thread_with_posts(owner: User, *texts: str, title: str = "A thread") -> "obj
     for position, text in enumerate(texts, start=1):
         PostFactory(thread=thread, position=position, text=text)
     return thread
+
+
+def one_of_everything(owner: User, first_id: int | None = None) -> dict:
+    """A thread with an image and an avatar, a preset, a finished and a
+    queued job and a webhook, all `owner`'s. With `first_id` (PostgreSQL),
+    the thread, image, preset, finished job and webhook all get that id."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    from rendering import jobs
+    from rendering.models import Job
+    from threads.models import PostImage, StylePreset, Thread
+    from threads.services import post_image_add, thread_set_avatar
+    from webhooks.models import Endpoint
+
+    def next_id(model: type) -> None:
+        if first_id is not None:
+            with connection.cursor() as cursor:
+                table = model._meta.db_table
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [table, first_id]
+                )
+
+    next_id(Thread)
+    thread = thread_with_posts(owner, f"{owner.email}'s first post", f"{owner.email}'s second post")
+    next_id(PostImage)
+    image = post_image_add(
+        post=thread.posts.get(position=1), upload=SimpleUploadedFile("a.png", png_bytes()), alt="theirs"
+    )
+    thread_set_avatar(thread=thread, upload=SimpleUploadedFile("a.png", png_bytes()))
+    next_id(StylePreset)
+    preset = StylePreset.objects.create(owner=owner, name="Theirs", style={"version": 1})
+    request = jobs.JobRequest(kind="thread", threads=[thread.pk], format="png")
+    next_id(Job)
+    job, _ = jobs.job_create(user=owner, request=request)
+    jobs.job_run(job.pk)
+    queued_job, _ = jobs.job_create(user=owner, request=request)
+    next_id(Endpoint)
+    hook = Endpoint.objects.create(owner=owner, url="https://example.com/hook")
+    return {
+        "thread": thread,
+        "image": image,
+        "preset": preset,
+        "job": Job.objects.get(pk=job.pk),
+        "queued_job": queued_job,
+        "hook": hook,
+    }

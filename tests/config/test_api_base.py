@@ -64,3 +64,20 @@ def test_json_is_the_only_body_format_outside_uploads(as_alice):
     response = as_alice.post("/api/v1/presets/", {"name": "x", "style": "{}"}, format="multipart")
 
     assert response.status_code == 415
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_query_parameter_is_a_400_naming_it(api, alice):
+    api.force_authenticate(alice)
+    response = api.get("/api/v1/threads/", {"search": "cat\x00s"})
+    assert response.status_code == 400
+    assert response.json()["message"] == "search: must not contain NUL (\\0) characters."
+    assert response.json()["errors"] == {"search": ["must not contain NUL (\\0) characters."]}
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_page_address_is_a_400(client, alice):
+    client.force_login(alice)
+    response = client.get("/dashboard/", {"q": "\x00"})
+    assert response.status_code == 400
+    assert "q: must not contain NUL" in response.content.decode()

@@ -12,12 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from rendering import jobs
 from rendering.models import Job
 from rendering.serializers import download_token
-from tests.factories import png_bytes, thread_with_posts
+from tests.factories import one_of_everything, png_bytes
 from threads.models import Post, PostImage, StylePreset, Thread
-from threads.services import post_image_add, thread_set_avatar
 from webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
@@ -97,18 +95,7 @@ def test_every_route_is_in_the_matrix():
 
 @pytest.fixture
 def alices(alice):
-    thread = thread_with_posts(alice, "alice's first post", "alice's second post")
-    post = thread.posts.get(position=1)
-    image = post_image_add(post=post, upload=SimpleUploadedFile("a.png", png_bytes()), alt="alice's")
-    thread_set_avatar(thread=thread, upload=SimpleUploadedFile("a.png", png_bytes()))
-    preset = StylePreset.objects.create(owner=alice, name="Alice's", style={"version": 1})
-    request = jobs.JobRequest(kind="thread", threads=[thread.pk], format="png")
-    job, _ = jobs.job_create(user=alice, request=request)
-    jobs.job_run(job.pk)
-    queued_job, _ = jobs.job_create(user=alice, request=request)
-    objects = {"thread": thread, "image": image, "preset": preset}
-    hook = Endpoint.objects.create(owner=alice, url="https://example.com/hook")
-    return objects | {"job": Job.objects.get(pk=job.pk), "queued_job": queued_job, "hook": hook}
+    return one_of_everything(alice)
 
 
 def snapshot() -> list[Any]:
