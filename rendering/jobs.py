@@ -383,10 +383,15 @@ def finish_job(job: Job, token: uuid.UUID | None, status: str, **changes: Any) -
         if ended and status != Job.Status.SUCCEEDED:
             refund_exports(job)
         if ended and status in (Job.Status.SUCCEEDED, Job.Status.FAILED):
-            # A listener's failure (a webhook) must never keep a job from ending.
+            # A listener's failure (a webhook) must never keep a job from
+            # ending; a lost connection, though, has lost the whole transaction.
             for receiver, error in job_finished.send_robust(sender=Job, job=Job.objects.get(pk=job.pk)):
+                if isinstance(error, CONNECTION_ERRORS):
+                    raise error
                 if isinstance(error, Exception):
                     logger.error("job %s: %r failed on job_finished: %r", job.pk, receiver, error)
+            if transaction.get_rollback():  # a listener's savepoint could not be undone
+                raise OperationalError(f"job {job.pk}: the transaction that ended it was rolled back")
     if ended and status != Job.Status.SUCCEEDED:
         remove_part_files(job.pk)
     return bool(ended)
@@ -500,10 +505,23 @@ def store_result(job: Job, token: uuid.UUID, name: str, content: bytes, **progre
             **progress,
         )
     except CONNECTION_ERRORS:
-        default_storage.delete(stored)  # the retry stores its own
+        if not stored_as_result(job.pk, stored):
+            default_storage.delete(stored)  # the retry stores its own
         raise
     if not finished:
         default_storage.delete(stored)  # cancelled, or another run finished first
+
+
+def stored_as_result(job_id: int, stored: str) -> bool:
+    """After a connection error at the end of a run: did the job end with
+    this file anyway (the commit went through, its answer was lost)? When
+    the database cannot say, yes: a stray file beats a lost result."""
+    connection.close()
+    try:
+        return Job.objects.filter(pk=job_id, result=stored).exists()
+    except CONNECTION_ERRORS:
+        connection.close()
+        return True
 
 
 def save_file(name: str, content: File) -> str:
@@ -687,7 +705,7 @@ def bulk_assemble(job_id: int) -> None:
         fail_job(job, token, f"The export failed: {STORAGE_FULL}")
         return
     except CONNECTION_ERRORS:
-        if stored:
+        if stored and not stored_as_result(job_id, stored):
             default_storage.delete(stored)
         release_assembly(job_id, token)
         raise

@@ -10,13 +10,14 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.core.files.storage import default_storage
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection, transaction
 from rest_framework.test import APIClient
 
 from accounts.models import MonthlyUsage, Plan
 from accounts.services import token_create
 from rendering import jobs
 from rendering.models import Job
+from rendering.signals import job_finished
 from tests.factories import thread_with_posts
 from tests.rendering.test_jobs_worker import all_finished, assert_one_result_each, make_job
 from tests.workers import wait_for
@@ -166,3 +167,38 @@ def test_a_bulk_export_that_fills_the_storage_fails_and_removes_its_parts(alice,
     assert "no room left to store the export" in job.error
     assert files_under(tiny_storage) == ["filler"], "parts and the partial export were removed"
     assert MonthlyUsage.objects.get(user=alice).exports == 0
+
+
+def test_a_connection_lost_while_a_job_ends_is_retried_and_leaves_one_file(alice):
+    """The connection dies inside the transaction that ends the job (while a
+    job_finished listener, such as the webhooks', works): nothing of that
+    transaction stays, the file it stored is removed and the retry ends it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    thread = thread_with_posts(alice, "Ends twice, counts once.", title="Lost commit")
+    job = make_job(alice, kind="thread", threads=[thread.pk], format="png")
+    kills = []
+
+    def lose_the_connection(sender, job, **kwargs):
+        if not kills:
+            kills.append(job.pk)
+            with transaction.atomic():  # a savepoint, as the webhooks' listener makes
+                terminate(connection.connection.info.backend_pid)
+                Job.objects.filter(pk=job.pk).exists()  # the listener's next query finds it gone
+
+    job_finished.connect(lose_the_connection)
+    try:
+        with pytest.raises(OperationalError):
+            jobs.job_run(job.pk)  # what the task runs; Celery retries on this error
+    finally:
+        job_finished.disconnect(lose_the_connection)
+    job.refresh_from_db()
+    assert job.status == "queued", "handed back for the retry"
+    folder = f"exports/{job.pk}"
+    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == [], "no stray file"
+
+    jobs.job_run(job.pk)  # the retry
+    job.refresh_from_db()
+    assert job.status == "succeeded"
+    assert job.attempts == 1
+    assert_one_result_each([job.pk])
