@@ -121,7 +121,9 @@ def finished(ids: list[int]) -> Callable[[], bool]:
 
 def under_way(job_id: int) -> Callable[[], bool]:
     """Running with some pages done (or already over: then the fault came late)."""
-    return lambda: Job.objects.filter(pk=job_id).exclude(status="running", done=0).exclude(status="queued").exists()
+    return lambda: (
+        Job.objects.filter(pk=job_id).exclude(status="running", done=0).exclude(status="queued").exists()
+    )
 
 
 def kill_connections() -> int:
@@ -136,16 +138,20 @@ def kill_connections() -> int:
 # --- The drills: each runs one trial and returns the ids of the jobs it got accepted --
 
 
-def drill_kill(user: User) -> list[int]:
-    """SIGKILL the worker's whole process group in the middle of a bulk export."""
-    ids = [create(user, kind="bulk", threads=[make_thread(user) for _ in range(4)], format="png")]
+def stop_mid_bulk(user: User, sig: signal.Signals, fmt: str) -> list[int]:
+    ids = [create(user, kind="bulk", threads=[make_thread(user) for _ in range(4)], format=fmt)]
     first = worker()
     wait(under_way(ids[0]))
-    first.stop(signal.SIGKILL)
+    first.stop(sig)
     second = worker()
     wait(finished(ids))
     second.stop()
     return ids
+
+
+def drill_kill(user: User) -> list[int]:
+    """SIGKILL the worker's whole process group in the middle of a bulk export."""
+    return stop_mid_bulk(user, signal.SIGKILL, "png")
 
 
 def drill_flush(user: User) -> list[int]:
@@ -162,6 +168,7 @@ def drill_flush(user: User) -> list[int]:
 
 def drill_unsent(user: User) -> list[int]:
     """The web process dies between committing a job and sending its message."""
+
     def never_sent(job_id: int, *, bulk: bool) -> None:
         return None
 
@@ -190,14 +197,7 @@ def drill_poison(user: User) -> list[int]:
 
 def drill_sigterm(user: User) -> list[int]:
     """SIGTERM (a deploy) while a bulk export runs: a warm shutdown, then a new worker."""
-    ids = [create(user, kind="bulk", threads=[make_thread(user) for _ in range(4)], format="jpeg")]
-    first = worker()
-    wait(under_way(ids[0]))
-    first.stop(signal.SIGTERM)
-    second = worker()
-    wait(finished(ids))
-    second.stop()
-    return ids
+    return stop_mid_bulk(user, signal.SIGTERM, "jpeg")
 
 
 POOL: list[Worker] = []

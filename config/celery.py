@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -26,3 +28,21 @@ def ensure_local_broker_folders() -> None:
 # The web process sends and the worker receives through these folders; both
 # import this module first, so making them here covers every process.
 ensure_local_broker_folders()
+
+
+@worker_process_init.connect
+def worker_commits_without_waiting_for_the_disk(**_: object) -> None:
+    """A worker's writes are heartbeats, progress and results that the
+    reconciler can always redo: on PostgreSQL they commit without waiting
+    for the WAL flush, which leaves the disk to the web processes' writes.
+    A database crash can lose the last moment of them; the job then runs
+    again (a run's claim and result are idempotent), never half."""
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(asynchronous_commits, weak=False)
+
+
+def asynchronous_commits(sender: object, connection: Any, **_: object) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
