@@ -3,12 +3,15 @@
 import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import ApiToken, MonthlyUsage, User, month_start, next_month_start
 
 
 def tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user)
+    """The user's tokens that still work (an expired one is refused, and
+    deleted when it is next presented)."""
+    return ApiToken.objects.filter(user=user).exclude(expiry__lte=timezone.now())
 
 
 def usage_this_month(*, user: User) -> dict[str, object]:

@@ -31,7 +31,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -208,14 +208,18 @@ def checked_threads(user: User, request: JobRequest, plan_bulk_max: int) -> list
         raise Invalid(f"at most {settings.BULK_MAX_THREADS} threads in one export.", field=field)
     if len(ids) > plan_bulk_max:
         raise Invalid(f"your plan exports at most {plan_bulk_max} threads at once.", field=field)
-    found = dict(owned.filter(id__in=ids).values_list("id", "title"))
+    found = {
+        thread_id: (title, has_posts)
+        for thread_id, title, has_posts in owned.filter(id__in=ids)
+        .annotate(has_posts=Exists(Post.objects.filter(thread=OuterRef("pk"))))
+        .values_list("id", "title", "has_posts")
+    }
     missing = [thread_id for thread_id in ids if thread_id not in found]
     if missing:
         raise Invalid(f"you have no thread {missing[0]}.", field=field)
-    with_posts = set(owned.filter(id__in=ids, posts__isnull=False).values_list("id", flat=True))
-    empty = [thread_id for thread_id in ids if thread_id not in with_posts]
+    empty = [thread_id for thread_id in ids if not found[thread_id][1]]
     if empty:
-        raise Invalid(f"thread {empty[0]} ({found[empty[0]]!r}) has no posts to render.", field=field)
+        raise Invalid(f"thread {empty[0]} ({found[empty[0]][0]!r}) has no posts to render.", field=field)
     return ids
 
 
@@ -273,11 +277,12 @@ def charge_exports(user: User, exports: int) -> datetime.date:
     """Take `exports` from this month's quota in one conditional UPDATE, so
     concurrent requests for the last few admit exactly as many as are left."""
     month = month_start()
-    MonthlyUsage.objects.get_or_create(user=user, month=month)
     limit = user.plan.exports_per_month
-    admitted = MonthlyUsage.objects.filter(user=user, month=month, exports__lte=limit - exports).update(
-        exports=F("exports") + exports
-    )
+    rows = MonthlyUsage.objects.filter(user=user, month=month, exports__lte=limit - exports)
+    admitted = rows.update(exports=F("exports") + exports)
+    if not admitted:  # over the quota, or no row yet: the month's first export
+        MonthlyUsage.objects.get_or_create(user=user, month=month)
+        admitted = rows.update(exports=F("exports") + exports)
     if not admitted:
         used = MonthlyUsage.objects.filter(user=user, month=month).values_list("exports", flat=True).get()
         resets = next_month_start(month)

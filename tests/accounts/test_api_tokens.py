@@ -169,3 +169,19 @@ def test_bad_expiry_is_refused_naming_the_field(api, alice, password):
 
     assert response.status_code == 400
     assert "expires_in_days" in response.json()["errors"]
+
+
+def test_expired_tokens_leave_the_list_and_a_request_costs_one_token_query(api, alice, password):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    live = create_token(api, alice, password, expires_in_days=30)
+    gone = create_token(api, alice, password, expires_in_days=1)
+    ApiToken.objects.filter(id=gone["id"]).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {live['token']}")
+    assert [token["id"] for token in api.get(TOKENS).json()["results"]] == [live["id"]]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/v1/accounts/me/").status_code == 200
+    token_queries = [q for q in queries.captured_queries if "accounts_apitoken" in q["sql"]]
+    assert len(token_queries) == 1, "the token, its user and plan in one query"
