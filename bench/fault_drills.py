@@ -54,10 +54,11 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
-from accounts.models import MonthlyUsage, Plan, User
+from accounts.models import MonthlyUsage, User
 from accounts.services import token_create
 from rendering import jobs
 from rendering.models import Job
+from tests.factories import unlimited_plan
 from tests.workers import Worker
 from threads.models import Post, Thread
 
@@ -74,18 +75,7 @@ class Tally:
 
 
 def make_user() -> User:
-    plan, _ = Plan.objects.update_or_create(
-        code="drills",
-        defaults={
-            "name": "Drills",
-            "watermark_forced": True,
-            "shows_ads": False,
-            "exports_per_month": 10**6,
-            "max_scale": 3,
-            "bulk_max_threads": 500,
-            "api_requests_per_minute": 10**6,
-        },
-    )
+    plan = unlimited_plan("drills")
     return User.objects.create_user(f"drills-{uuid.uuid4().hex[:8]}@example.com", None, plan=plan)
 
 

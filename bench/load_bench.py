@@ -44,24 +44,17 @@ django.setup()
 from django.core.management import call_command
 from PIL import Image
 
-from accounts.models import Plan, User
+from accounts.models import User
 from accounts.services import token_create
 from rendering.models import Job
+from tests.factories import unlimited_plan
 from threads.models import Post, StylePreset, Thread
 
 TEXT = "Post {n}: a realistic few sentences about the topic of the thread, long enough to wrap over lines."
 
 
 def seed(users: int, thread_count: int = 3) -> list[dict]:
-    limits = {
-        "exports_per_month": 10**6,
-        "max_scale": 3,
-        "bulk_max_threads": 500,
-        "api_requests_per_minute": 10**6,
-    }
-    plan, _ = Plan.objects.update_or_create(
-        code="load", defaults={"name": "Load", "watermark_forced": True, "shows_ads": False, **limits}
-    )
+    plan = unlimited_plan("load")
     accounts = []
     for number in range(users):
         user = User.objects.create_user(f"load-{uuid.uuid4().hex[:8]}@example.com", None, plan=plan)

@@ -9,6 +9,24 @@ from accounts.models import Plan, User
 PASSWORD = "a long and unusual passphrase"
 
 
+def unlimited_plan(code: str, *, watermark_forced: bool = True) -> Plan:
+    """A plan whose quotas and rate limit never get in the way: for the
+    contract test and the benchmarks, which test the API, not the limits."""
+    plan, _ = Plan.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": code.capitalize(),
+            "watermark_forced": watermark_forced,
+            "shows_ads": False,
+            "exports_per_month": 10**6,
+            "max_scale": 3,
+            "bulk_max_threads": 500,
+            "api_requests_per_minute": 10**6,
+        },
+    )
+    return plan
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

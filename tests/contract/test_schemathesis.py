@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from accounts.models import Plan
 from accounts.services import token_create
-from tests.factories import UserFactory, one_of_everything, thread_with_posts
+from tests.factories import UserFactory, one_of_everything, thread_with_posts, unlimited_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,17 +24,7 @@ CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,re
 
 
 def unlimited_user(email: str):
-    # A plan without a rate limit, so the run tests the API, not the throttle.
-    limits = {
-        "exports_per_month": 10**6,
-        "max_scale": 3,
-        "bulk_max_threads": 500,
-        "api_requests_per_minute": 10**6,
-    }
-    plan, _ = Plan.objects.update_or_create(
-        code="contract",
-        defaults={"name": "Contract", "watermark_forced": False, "shows_ads": False, **limits},
-    )
+    plan = unlimited_plan("contract", watermark_forced=False)
     user = UserFactory(email=email, plan_id=plan.code)
     thread_with_posts(user, f"A post of {email} for the contract test.", title=f"Contract {email}")
     return user
