@@ -1,20 +1,22 @@
 """Load benchmark: prints figures; not a test.
 
     pip install -r requirements/bench.txt
-    DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python bench/load_bench.py [--users 32 --seconds 60]
+    DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python bench/load_bench.py [--soak] [--rounds 3]
 
 Starts the whole system on loopback — gunicorn (3 workers × 4 threads), a
 Celery worker (2 processes) — seeds API users, then runs Locust headless
-with the mix in bench/load/locustfile.py and prints req/s and p50/p95/p99
-per endpoint with the error count.
+with the mix in bench/load/locustfile.py, in rounds of 60 s, and prints
+req/s and exact p50/p95/p99 per endpoint over the rounds pooled, each
+round's p99 and the error count. With --soak each round of load is
+followed by one with 300 jobs and 5 bulk exports submitted, all checked.
 """
 
 import argparse
-import csv
 import io
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,7 @@ import urllib.request
 import uuid
 import zipfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -89,25 +92,58 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def locust(options: argparse.Namespace, accounts_file: Path, seconds: int, name: str) -> list[dict[str, str]]:
+Sample = tuple[str, float, bool]  # endpoint, milliseconds, failed
+
+
+def locust(options: argparse.Namespace, accounts_file: Path, seconds: int, name: str) -> list[Sample]:
+    samples = WORK / f"{name}.json"
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
          "-u", str(options.users), "-r", str(options.users), "-t", f"{seconds}s",
-         "--host", f"http://127.0.0.1:{PORT}", "--csv", str(WORK / name), "--only-summary"],
-        env={**os.environ, "LOAD_ACCOUNTS": str(accounts_file)}, check=False, capture_output=True,
+         "--host", f"http://127.0.0.1:{PORT}", "--only-summary"],
+        env={**os.environ, "LOAD_ACCOUNTS": str(accounts_file), "LOAD_SAMPLES": str(samples)},
+        check=False, capture_output=True,
     )  # fmt: skip
-    return list(csv.DictReader((WORK / f"{name}_stats.csv").open()))
+    return [(name, time, failed) for name, time, failed in json.loads(samples.read_text())]
 
 
-def print_table(title: str, rows: list[dict[str, str]]) -> None:
+def percentiles(times: list[float]) -> tuple[float, float, float]:
+    """Exact p50, p95 and p99 of the recorded times."""
+    if len(times) < 2:
+        return (times[0],) * 3 if times else (0.0, 0.0, 0.0)
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return cuts[49], cuts[94], cuts[98]
+
+
+def summarize(rounds: list[list[Sample]], seconds: int) -> dict[str, dict[str, Any]]:
+    """Per endpoint (and "all"): the rounds pooled, and each round's p99."""
+    names = [*sorted({name for samples in rounds for name, _, _ in samples}), "all"]
+    summary = {}
+    for name in names:
+        picked = [[s for s in samples if name in ("all", s[0])] for samples in rounds]
+        times = [time for samples in picked for _, time, _ in samples]
+        summary[name] = {
+            "requests": len(times),
+            "rate": len(times) / (seconds * len(rounds)),
+            "percentiles": percentiles(times),
+            "round_p99": [percentiles([time for _, time, _ in samples])[2] for samples in picked],
+            "errors": sum(failed for samples in picked for _, _, failed in samples),
+        }
+    return summary
+
+
+def print_table(title: str, summary: dict[str, dict[str, Any]]) -> None:
     print(title)
     print(
-        f"{'endpoint':16} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7}"
+        f"{'endpoint':14} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+        f" {'p99 by round':>16} {'errors':>6}"
     )
-    for row in rows:
+    for name, row in summary.items():
+        p50, p95, p99 = row["percentiles"]
+        by_round = "/".join(f"{value:.0f}" for value in row["round_p99"])
         print(
-            f"{row['Name']:16} {row['Request Count']:>9} {float(row['Requests/s']):7.1f} {row['50%']:>7} "
-            f"{row['95%']:>7} {row['99%']:>7} {row['Failure Count']:>7}"
+            f"{name:14} {row['requests']:>8} {row['rate']:6.1f} {p50:7.0f} {p95:7.0f} {p99:7.0f}"
+            f" {by_round:>16} {row['errors']:>6}"
         )
 
 
@@ -147,7 +183,11 @@ def submit_soak(
         time.sleep(seconds * 0.8 / SOAK_JOBS)
 
 
-def soak(options: argparse.Namespace, accounts_file: Path, baseline: list[dict[str, str]]) -> None:
+def soak_round(
+    options: argparse.Namespace, accounts_file: Path, name: str
+) -> tuple[list[Sample], dict[str, int]]:
+    """The load again while 300 jobs and 5 bulk exports are submitted; then
+    every job is checked once the queue has drained."""
     soaker = seed(1, thread_count=SOAK_THREADS)[0]
     accepted: list[int] = []
     refused: list[str] = []
@@ -155,33 +195,46 @@ def soak(options: argparse.Namespace, accounts_file: Path, baseline: list[dict[s
         target=submit_soak, args=(soaker["token"], soaker["threads"], options.seconds, accepted, refused)
     )
     submitter.start()
-    loaded = locust(options, accounts_file, options.seconds, "soak")
+    samples = locust(options, accounts_file, options.seconds, name)
     submitter.join()
-    print_table(f"\nThe same load while {SOAK_JOBS} jobs and {SOAK_BULKS} bulk exports run", loaded)
-    print(f"{'endpoint':16} {'p99 before':>10} {'p99 soak':>9} {'change':>7}")
-    before = {row["Name"]: float(row["99%"]) for row in baseline}
-    for row in loaded:
-        was, now = before.get(row["Name"], 0), float(row["99%"])
-        print(f"{row['Name']:16} {was:10.0f} {now:9.0f} {100 * (now - was) / was if was else 0:+6.0f}%")
     started = time.monotonic()
     while Job.objects.filter(pk__in=accepted, status__in=Job.ACTIVE).exists():
         if time.monotonic() - started > 1800:
             break
         time.sleep(2)
-    drained = time.monotonic() - started
     jobs = {job.pk: job for job in Job.objects.filter(pk__in=accepted)}
     succeeded = [job for job in jobs.values() if job.status == Job.Status.SUCCEEDED]
     failed = [job for job in jobs.values() if job.status != Job.Status.SUCCEEDED]
-    complete = sum(bulk_zip_complete(soaker["token"], job) for job in succeeded if job.kind == Job.Kind.BULK)
-    print(
-        f"soak: {len(accepted)} accepted ({len(refused)} refused), {len(succeeded)} succeeded, "
-        f"{len(failed)} failed, {len(accepted) - len(jobs)} lost; {complete}/{SOAK_BULKS} bulk ZIPs complete; "
-        f"the queue drained {drained:.0f} s after the load stopped"
-    )
     for job in failed[:5]:
         print(f"  job {job.pk} {job.kind} {job.status}: {job.error}")
     for reason in refused[:5]:
         print(f"  refused: {reason}")
+    complete = sum(bulk_zip_complete(soaker["token"], job) for job in succeeded if job.kind == Job.Kind.BULK)
+    return samples, {
+        "accepted": len(accepted),
+        "refused": len(refused),
+        "succeeded": len(succeeded),
+        "failed": len(failed),
+        "lost": len(accepted) - len(jobs),
+        "complete": complete,
+        "drained": round(time.monotonic() - started),
+    }
+
+
+def print_soak(
+    baseline: dict[str, dict[str, Any]], loaded: dict[str, dict[str, Any]], outcomes: list[dict[str, int]]
+) -> None:
+    print(f"{'endpoint':14} {'p99 before':>10} {'p99 soak':>9} {'change':>7}")
+    for name, row in loaded.items():
+        was, now = baseline[name]["percentiles"][2], row["percentiles"][2]
+        print(f"{name:14} {was:10.0f} {now:9.0f} {100 * (now - was) / was if was else 0:+6.0f}%")
+    for number, outcome in enumerate(outcomes, 1):
+        print(
+            f"soak round {number}: {outcome['accepted']} accepted ({outcome['refused']} refused), "
+            f"{outcome['succeeded']} succeeded, {outcome['failed']} failed, {outcome['lost']} lost; "
+            f"{outcome['complete']}/{SOAK_BULKS} bulk ZIPs complete; "
+            f"the queue drained {outcome['drained']} s after the load stopped"
+        )
 
 
 def bulk_zip_complete(token: str, job: Job) -> bool:
@@ -210,8 +263,12 @@ def main() -> None:
     parser.add_argument("--warm-up", type=int, default=15, help="seconds of the same mix before measuring")
     parser.add_argument("--web-workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes")
     parser.add_argument("--worker-priority", choices=["idle", "nice", "normal"], default="idle")
-    parser.add_argument("--soak", action="store_true", help="then again with 300 jobs and 5 bulk exports")
+    parser.add_argument("--rounds", type=int, default=3, help="measured rounds, pooled")
+    parser.add_argument(
+        "--soak", action="store_true", help="each round again with 300 jobs and 5 bulk exports"
+    )
     parser.add_argument(
         "--profile",
         help="write a py-spy profile of the web workers here (.svg: flame graph, .txt: collapsed stacks)",
@@ -232,11 +289,11 @@ def main() -> None:
         options.worker_priority
     ]
     worker = start([*priority, python, "-m", "celery", "-A", "config", "worker",
-                    "--concurrency", "2", "--queues", QUEUE, "--loglevel", "warning",
+                    "--concurrency", str(options.worker_concurrency), "--queues", QUEUE, "--loglevel", "warning",
                     "--without-gossip", "--without-mingle", "--without-heartbeat"])  # fmt: skip
     setup = (
-        f"{options.users} API clients, {options.seconds} s after a {options.warm_up} s warm-up, loopback, "
-        f"gunicorn {options.web_workers}×{options.threads} threads, 2 Celery processes ({options.worker_priority} priority)"
+        f"{options.users} API clients, {options.rounds} rounds of {options.seconds} s after a {options.warm_up} s warm-up, loopback, "
+        f"gunicorn {options.web_workers}×{options.threads} threads, {options.worker_concurrency} Celery processes ({options.worker_priority} priority)"
     )
     try:
         for _ in range(60):
@@ -255,12 +312,26 @@ def main() -> None:
                  "--format", "raw" if options.profile.endswith(".txt") else "flamegraph"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-        baseline = locust(options, accounts_file, options.seconds, "load")
-        if profiler:
-            profiler.wait(timeout=120)
-        print_table(setup, baseline)
+        # Rounds of load alone and load with the soak take turns, so both
+        # see the same spells of a noisy machine; the rounds are pooled.
+        baseline: list[list[Sample]] = []
+        soaked: list[list[Sample]] = []
+        outcomes: list[dict[str, int]] = []
+        for number in range(1, options.rounds + 1):
+            baseline.append(locust(options, accounts_file, options.seconds, f"load-{number}"))
+            if profiler:
+                profiler.wait(timeout=120)
+                profiler = None
+            if options.soak:
+                samples, outcome = soak_round(options, accounts_file, f"soak-{number}")
+                soaked.append(samples)
+                outcomes.append(outcome)
+        before = summarize(baseline, options.seconds)
+        print_table(setup, before)
         if options.soak:
-            soak(options, accounts_file, baseline)
+            after = summarize(soaked, options.seconds)
+            print_table(f"\nThe same load while {SOAK_JOBS} jobs and {SOAK_BULKS} bulk exports run", after)
+            print_soak(before, after, outcomes)
     finally:
         stop(web)
         stop(worker)

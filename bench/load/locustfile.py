@@ -5,10 +5,24 @@ import json
 import os
 import random
 from pathlib import Path
+from typing import Any
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, events, task
 
 ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text(encoding="utf-8"))
+# Every request's time, written out when Locust quits: the bench pools
+# rounds and takes exact percentiles (Locust's own are rounded to two digits).
+SAMPLES: list[tuple[str, float, bool]] = []
+
+
+@events.request.add_listener
+def record(name: str, response_time: float, exception: BaseException | None, **_: Any) -> None:
+    SAMPLES.append((name, response_time, exception is not None))
+
+
+@events.quitting.add_listener
+def write_samples(**_: Any) -> None:
+    Path(os.environ["LOAD_SAMPLES"]).write_text(json.dumps(SAMPLES), encoding="utf-8")
 
 
 class ApiClient(FastHttpUser):
