@@ -33,6 +33,9 @@ def test_sign_up_paste_read_edit_style_and_download(page: Page, live_server, clu
 
     expect(page.get_by_role("heading", name=f"Post 1 of {posts}")).to_be_visible()
     expect(page.get_by_role("navigation", name="Posts").get_by_role("listitem")).to_have_count(posts)
+    # The arrow keys work once the page's script has run, which the heading
+    # showing does not promise (a key pressed sooner was lost in one CI run).
+    page.wait_for_load_state()
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("heading", name=f"Post 2 of {posts}")).to_be_visible()
     page.get_by_role("link", name="Edit text").click()
