@@ -124,7 +124,7 @@ def locust(options: argparse.Namespace, accounts_file: Path, seconds: int, name:
         env={**os.environ, "LOAD_ACCOUNTS": str(accounts_file), "LOAD_SAMPLES": str(samples)},
         check=False, capture_output=True,
     )  # fmt: skip
-    return [(name, time, failed) for name, time, failed in json.loads(samples.read_text())]
+    return [(endpoint, ms, failed) for endpoint, ms, failed in json.loads(samples.read_text())]
 
 
 def percentiles(times: list[float]) -> tuple[float, float, float]:
@@ -141,12 +141,12 @@ def summarize(rounds: list[list[Sample]], seconds: int) -> dict[str, dict[str, A
     summary = {}
     for name in names:
         picked = [[s for s in samples if name in ("all", s[0])] for samples in rounds]
-        times = [time for samples in picked for _, time, _ in samples]
+        times = [ms for samples in picked for _, ms, _ in samples]
         summary[name] = {
             "requests": len(times),
             "rate": len(times) / (seconds * len(rounds)),
             "percentiles": percentiles(times),
-            "round_p99": [percentiles([time for _, time, _ in samples])[2] for samples in picked],
+            "round_p99": [percentiles([ms for _, ms, _ in samples])[2] for samples in picked],
             "errors": sum(failed for samples in picked for _, _, failed in samples),
         }
     return summary
@@ -365,7 +365,7 @@ def main() -> None:
         stop(worker)
         if group:
             group.rmdir()
-    print(f"logs and CSV: {WORK}")
+    print(f"logs and every request's time: {WORK}")
 
 
 if __name__ == "__main__":
