@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.throttles.RateLimitHeadersMiddleware",
+    # Last, so its process_exception sees a view's error first.
+    "config.middleware.RetryReadsOnLostConnectionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.core.files.storage import default_storage
-from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, connections, transaction
 from rest_framework.test import APIClient
 
 from accounts.models import MonthlyUsage, Plan
@@ -21,6 +21,7 @@ from rendering.signals import job_finished
 from tests.factories import thread_with_posts
 from tests.rendering.test_jobs_worker import all_finished, assert_one_result_each, make_job
 from tests.workers import wait_for
+from threads.models import StylePreset
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,19 +57,34 @@ def test_a_task_whose_database_connection_is_killed_is_retried_and_succeeds(clus
     assert MonthlyUsage.objects.get(user=alice).exports == 1
 
 
-def test_an_api_request_whose_connection_was_killed_answers_503_and_the_next_reconnects(alice, settings):
+def test_an_api_read_whose_connection_was_killed_is_answered_on_a_new_connection(alice):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    _, key = token_create(user=alice, name="faults")
-    client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    thread_with_posts(alice, "1. Still here.", title="Survivor")
+    client = api_client(alice)
     assert client.get("/api/v1/threads/").status_code == 200
 
-    # The connection dies between two queries of the request (the test client
-    # skips Django's per-request connection checks, as a mid-request kill would).
+    # The connection dies between two requests of the same connection (the
+    # test client skips Django's per-request connection checks, as a kill in
+    # the middle of a request would).
     terminate(connection.connection.info.backend_pid)
     response = client.get("/api/v1/threads/")
 
+    assert response.status_code == 200
+    assert [thread["title"] for thread in response.json()["results"]] == ["Survivor"]
+
+
+def test_an_api_write_whose_connection_was_killed_answers_503_and_the_next_reconnects(alice):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    client = api_client(alice)
+    preset = {"name": "Lost", "style": {"version": 1}}
+
+    terminate(connection.connection.info.backend_pid)
+    response = client.post("/api/v1/presets/", preset, format="json")
+
+    # Not run again: a commit lost with its connection can't be told from
+    # one that never happened. The caller is told to retry.
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert response.json() == {
@@ -76,19 +92,50 @@ def test_an_api_request_whose_connection_was_killed_answers_503_and_the_next_rec
         "code": "unavailable",
     }
     close_old_connections()  # what Django does when a request finishes: drops the dead connection
-    assert client.get("/api/v1/threads/").status_code == 200
+    assert not StylePreset.objects.filter(owner=alice).exists()
+    assert client.post("/api/v1/presets/", preset, format="json").status_code == 201
 
 
-def test_a_website_page_whose_connection_was_killed_answers_503(alice, client):
+def test_a_website_page_whose_connection_was_killed_is_answered_on_a_new_connection(alice, client):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
+    thread_with_posts(alice, "1. Still here.", title="Survivor")
     client.force_login(alice)
     client.raise_request_exception = False
     terminate(connection.connection.info.backend_pid)
     response = client.get("/dashboard/")
+    assert response.status_code == 200
+    assert "Survivor" in response.content.decode()
+
+
+def test_a_website_page_that_keeps_losing_its_connection_answers_503(alice, client, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    client.force_login(alice)
+    client.raise_request_exception = False
+    # Every connection opened dies before its first query: the retry fails too.
+    wrapper = type(connections["default"])
+    original = wrapper.get_new_connection
+
+    def dying(self, params):
+        new = original(self, params)
+        terminate(new.info.backend_pid)
+        return new
+
+    terminate(connection.connection.info.backend_pid)
+    monkeypatch.setattr(wrapper, "get_new_connection", dying)
+    response = client.get("/dashboard/")
+    monkeypatch.undo()
     assert response.status_code == 503
     assert "briefly unavailable" in response.content.decode()
     close_old_connections()
+
+
+def api_client(user) -> APIClient:
+    _, key = token_create(user=user, name="faults")
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
 
 
 def terminate(pid: int) -> None:
