@@ -52,8 +52,13 @@ class RetryReadsOnLostConnectionMiddleware:
             or any(each.in_atomic_block for each in connections.all(initialized_only=True))
         ):
             return None
-        request.retried_after_lost_connection = True  # type: ignore[attr-defined]
+        lost = False
         for each in connections.all(initialized_only=True):
+            was_open = each.connection is not None
             each.close_if_unusable_or_obsolete()
+            lost = lost or (was_open and each.connection is None)
+        if not lost:  # a timeout or a lock, on a connection still good: not ours to repeat
+            return None
+        request.retried_after_lost_connection = True  # type: ignore[attr-defined]
         response: HttpResponse = match.func(request, *match.args, **match.kwargs)
         return response

@@ -21,6 +21,7 @@ from rendering.signals import job_finished
 from tests.factories import thread_with_posts
 from tests.rendering.test_jobs_worker import all_finished, assert_one_result_each, make_job
 from tests.workers import wait_for
+from threads.api import ThreadViewSet
 from threads.models import StylePreset
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,6 +73,21 @@ def test_an_api_read_whose_connection_was_killed_is_answered_on_a_new_connection
 
     assert response.status_code == 200
     assert [thread["title"] for thread in response.json()["results"]] == ["Survivor"]
+
+
+def test_a_read_that_fails_on_a_connection_still_good_is_not_repeated(alice, monkeypatch):
+    # A statement timeout or a lock is the query's trouble, not the connection's:
+    # running it again would only double the load.
+    calls = []
+
+    def timed_out(self, request):
+        calls.append(request.path)
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(ThreadViewSet, "list", timed_out)
+    response = api_client(alice).get("/api/v1/threads/")
+    assert response.status_code == 503
+    assert calls == ["/api/v1/threads/"]
 
 
 def test_an_api_write_whose_connection_was_killed_answers_503_and_the_next_reconnects(alice):
