@@ -65,9 +65,9 @@ def test_an_api_read_whose_connection_was_killed_is_answered_on_a_new_connection
     client = api_client(alice)
     assert client.get("/api/v1/threads/").status_code == 200
 
-    # The connection dies between two requests of the same connection (the
-    # test client skips Django's per-request connection checks, as a kill in
-    # the middle of a request would).
+    # The connection dies between two requests. The test client skips
+    # Django's per-request connection check, so the next request meets the
+    # dead connection in its view, as one killed mid-request would.
     terminate(connection.connection.info.backend_pid)
     response = client.get("/api/v1/threads/")
 
