@@ -85,7 +85,6 @@ def one_of_everything(owner: User, first_id: int | None = None) -> dict:
     queued job and a webhook, all `owner`'s. With `first_id` (PostgreSQL),
     the thread, image, preset, finished job and webhook all get that id."""
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db import connection
 
     from rendering import jobs
     from rendering.models import Job
@@ -95,11 +94,7 @@ def one_of_everything(owner: User, first_id: int | None = None) -> dict:
 
     def next_id(model: type) -> None:
         if first_id is not None:
-            with connection.cursor() as cursor:
-                table = model._meta.db_table
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [table, first_id]
-                )
+            set_next_id(model, first_id)
 
     next_id(Thread)
     thread = thread_with_posts(owner, f"{owner.email}'s first post", f"{owner.email}'s second post")
@@ -125,3 +120,13 @@ def one_of_everything(owner: User, first_id: int | None = None) -> dict:
         "queued_job": queued_job,
         "hook": hook,
     }
+
+
+def set_next_id(model: type, value: int) -> None:
+    """PostgreSQL: the next row created of `model` gets the id `value`."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [model._meta.db_table, value]
+        )

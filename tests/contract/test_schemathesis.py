@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
+from accounts.models import ApiToken
 from accounts.services import token_create
-from tests.factories import UserFactory, one_of_everything, thread_with_posts, unlimited_plan
+from tests.factories import UserFactory, one_of_everything, set_next_id, thread_with_posts, unlimited_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,9 +80,7 @@ def test_another_users_token_gets_nothing_of_the_first_users_ids(live_server, tm
     alice = unlimited_user("alice@example.com")
     objects = one_of_everything(alice, first_id=ALICES)
     assert {item.pk for name, item in objects.items() if name != "queued_job"} == {ALICES}
-    with connection.cursor() as cursor:
-        sequence = "SELECT setval(pg_get_serial_sequence('accounts_apitoken', 'id'), %s, false)"
-        cursor.execute(sequence, [ALICES])
+    set_next_id(ApiToken, ALICES)
     token_create(user=alice, name="alice's own")
     bob = unlimited_user("bob@example.com")
     _, secret = token_create(user=bob, name="bob")
