@@ -31,10 +31,11 @@ django.setup()
 import fontpkg
 from PIL import Image
 
-from rendering import outputs
-from rendering.paint import paint
-from rendering.services import input_from_imported, lay_out
-from rendering.spec import spec_from_style
+from rendering.adapters import input_from_imported
+from rendering.engine import outputs
+from rendering.engine.paint import paint
+from rendering.engine.renderer import lay_out
+from rendering.engine.spec import spec_from_style
 from threads.importers import import_text
 from threads.style import style_validate
 

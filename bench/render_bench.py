@@ -22,10 +22,11 @@ import django
 
 django.setup()
 
-from rendering import outputs
-from rendering.paint import paint
-from rendering.services import input_from_imported, lay_out, render
-from rendering.spec import spec_from_style
+from rendering.adapters import input_from_imported
+from rendering.engine import outputs
+from rendering.engine.paint import paint
+from rendering.engine.renderer import lay_out, render
+from rendering.engine.spec import spec_from_style
 from threads.importers import import_text
 from threads.style import style_validate
 
@@ -41,10 +42,11 @@ def peak_mb():
     return int(line.split()[1]) / 1024
 started = time.perf_counter()
 import django; django.setup()
-from rendering.services import input_from_imported, render
+from rendering.adapters import input_from_imported
+from rendering.engine.renderer import render
 from threads.importers import import_text
 from threads.style import style_validate
-from rendering.services import warm_up
+from rendering.adapters import warm_up
 data = input_from_imported(import_text(open({path!r}, encoding="utf-8").read()))
 imported = time.perf_counter()
 if {warm!r}:

@@ -17,6 +17,6 @@ keepalive = 5
 
 
 def post_worker_init(worker: object) -> None:
-    from rendering import services
+    from rendering import adapters
 
-    services.warm_up()
+    adapters.warm_up()

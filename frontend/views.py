@@ -17,8 +17,8 @@ from config.errors import ServiceError
 from frontend.forms import BulkExportForm, ExportForm, ImportForm, PostEditForm, PostImageForm, TokenForm
 from frontend.models import HouseAd
 from rendering import jobs
-from rendering import services as rendering_services
-from rendering.layout import PostInfo, ThreadInfo
+from rendering.engine import renderer
+from rendering.engine.layout import PostInfo, ThreadInfo
 from rendering.selectors import jobs_of
 from rendering.serializers import JobSerializer
 from threads import selectors, services
@@ -49,8 +49,8 @@ def example_image(request: HttpRequest, number: int) -> HttpResponse:
         )
         style = style_validate({"canvas": {"size": "square"}} if number == 2 else {})
         kind = "carousel" if number == 2 else "cards"
-        page = rendering_services.render_page(
-            data=rendering_services.RenderInput(thread), style=style, kind=kind, page=1 if number == 1 else 3
+        page = renderer.render_page(
+            data=renderer.RenderInput(thread), style=style, kind=kind, page=1 if number == 1 else 3
         )
         content = page.content
         cache.set(key, content, 24 * 3600)

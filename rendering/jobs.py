@@ -37,7 +37,9 @@ from django.utils import timezone
 
 from accounts.models import MonthlyUsage, User, month_start, next_month_start
 from config.errors import Conflict, Invalid, NotFound, QuotaExceeded
-from rendering import services
+from rendering import adapters
+from rendering.engine import renderer
+from rendering.engine.vocabulary import IMAGE_FORMATS, KIND_FORMATS, KINDS
 from rendering.models import Job, JobPart
 from rendering.signals import job_finished
 from threads.models import Post, StylePreset, Thread
@@ -46,13 +48,9 @@ from threads.style import default_style, style_validate
 
 logger = logging.getLogger(__name__)
 
-SINGLE_FORMATS = {
-    "cards": ("png", "jpeg", "webp", "zip"),
-    "thread": ("png", "jpeg", "webp", "zip"),
-    "carousel": ("png", "jpeg", "webp", "pdf", "zip"),
-}
-BULK_FORMATS = ("png", "jpeg", "webp", "pdf")
-RENDER_KINDS = ("cards", "thread", "carousel")
+# A bulk export puts each thread's files in its own folder: images, or a
+# carousel's PDF.
+BULK_FORMATS = (*IMAGE_FORMATS, "pdf")
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
@@ -162,14 +160,14 @@ def checked_kind_and_format(request: JobRequest) -> tuple[str, str, list[str]]:
     if request.kind not in Job.Kind.values:
         raise Invalid(f"must be one of {', '.join(Job.Kind.values)}.", field="kind")
     if request.kind != Job.Kind.BULK:
-        allowed = SINGLE_FORMATS[request.kind]
+        allowed = KIND_FORMATS[request.kind]
         if request.format not in allowed:
             raise Invalid(f"a {request.kind} export is one of {', '.join(allowed)}.", field="format")
         return request.kind, request.format, [request.kind]
     kinds = list(dict.fromkeys(request.kinds or ["carousel"]))
-    unknown = [kind for kind in kinds if kind not in RENDER_KINDS]
+    unknown = [kind for kind in kinds if kind not in KINDS]
     if unknown:
-        raise Invalid(f"{unknown[0]!r} is not one of {', '.join(RENDER_KINDS)}.", field="kinds")
+        raise Invalid(f"{unknown[0]!r} is not one of {', '.join(KINDS)}.", field="kinds")
     if request.format not in BULK_FORMATS:
         raise Invalid(
             "a bulk export is always one ZIP; choose the format inside it: png, jpeg, webp, "
@@ -252,8 +250,8 @@ def checked_arrangement(value: object, kind: str, thread_ids: Sequence[int]) -> 
     return {"posts": posts, **texts}
 
 
-def arrangement_of(job_or_value: dict[str, Any]) -> services.Arrangement:
-    return services.Arrangement(
+def arrangement_of(job_or_value: dict[str, Any]) -> renderer.Arrangement:
+    return renderer.Arrangement(
         posts=tuple(job_or_value.get("posts", ())),
         title=job_or_value.get("title", ""),
         end_text=job_or_value.get("end_text", ""),
@@ -450,7 +448,7 @@ def job_run(job_id: int) -> None:
         store_result(job, token, name, content, **pages)
     except Stopped:
         return
-    except (services.RenderRefused, NotFound, Invalid) as error:
+    except (renderer.RenderRefused, NotFound, Invalid) as error:
         fail_job(job, token, str(error))
     except StorageFull:
         fail_job(job, token, f"The export failed: {STORAGE_FULL}")
@@ -464,15 +462,15 @@ def job_run(job_id: int) -> None:
 
 def render_thread(
     job: Job, thread_id: int, kind: str, progress: Callable[[int, int], None] | None = None
-) -> list[services.RenderedFile]:
+) -> list[renderer.RenderedFile]:
     thread = thread_details(user=job.owner).filter(pk=thread_id).first()
     if thread is None:
         raise NotFound(f"thread {thread_id} was deleted after the export was made.")
     drill_crash(thread.title)
-    data = services.input_from_thread(thread)
+    data = adapters.input_from_thread(thread)
     if job.arrangement and kind == Job.Kind.CAROUSEL:
-        data = services.arrange(data, arrangement_of(job.arrangement))
-    return services.render(
+        data = renderer.arrange(data, arrangement_of(job.arrangement))
+    return renderer.render(
         data=data,
         style=job.style,
         kind=kind,
@@ -483,7 +481,7 @@ def render_thread(
     )
 
 
-def single_result(job: Job, files: list[services.RenderedFile]) -> tuple[str, bytes]:
+def single_result(job: Job, files: list[renderer.RenderedFile]) -> tuple[str, bytes]:
     title = Thread.objects.filter(pk=job.thread_ids[0]).values_list("title", flat=True).first() or "thread"
     stem = f"{safe_name(title)}-{job.kind}"
     if len(files) == 1:
@@ -626,7 +624,7 @@ def part_run(part_id: int) -> None:
         stored = save_file(f"export-parts/{job.pk}/{part.number:03d}.zip", ContentFile(zip_bytes(entries)))
     except Stopped:
         return
-    except (services.RenderRefused, NotFound, Invalid) as error:
+    except (renderer.RenderRefused, NotFound, Invalid) as error:
         part_failed(part, token, str(error))
         return
     except StorageFull:

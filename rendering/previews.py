@@ -10,7 +10,8 @@ from django.core.cache import cache
 
 from accounts.models import User
 from config.errors import Invalid
-from rendering import services
+from rendering import adapters
+from rendering.engine import renderer
 from rendering.jobs import JobRequest, arrangement_of, checked_arrangement, checked_scale, chosen_style
 from threads.importers import InvalidImport, import_json
 from threads.models import Thread
@@ -29,7 +30,7 @@ def preview(
     fmt: str,
     carousel: dict[str, Any] | None = None,
     scale: int,
-) -> tuple[services.RenderedPage, str]:
+) -> tuple[renderer.RenderedPage, str]:
     """The page and its content hash (the ETag)."""
     plan = user.plan
     checked_scale(scale, plan.max_scale)
@@ -66,15 +67,15 @@ def preview(
     digest = hashlib.sha256(json.dumps(key_material, sort_keys=True, default=str).encode()).hexdigest()
     cache_key = f"preview:{digest}"
     cached = cache.get(cache_key)
-    if isinstance(cached, services.RenderedPage):
+    if isinstance(cached, renderer.RenderedPage):
         return cached, digest
     data = (
-        services.input_from_thread(thread) if thread is not None else services.input_from_imported(imported)
+        adapters.input_from_thread(thread) if thread is not None else adapters.input_from_imported(imported)
     )
     if arrangement:
-        data = services.arrange(data, arrangement_of(arrangement))
+        data = renderer.arrange(data, arrangement_of(arrangement))
     try:
-        rendered = services.render_page(
+        rendered = renderer.render_page(
             data=data,
             style=chosen,
             kind=kind,
@@ -83,7 +84,7 @@ def preview(
             scale=scale,
             watermark_forced=plan.watermark_forced,
         )
-    except services.RenderRefused as error:
+    except renderer.RenderRefused as error:
         field = "page" if str(error).startswith("page") else "kind"
         raise Invalid(str(error).removeprefix(f"{field} ").capitalize() + ".", field=field) from error
     cache.set(cache_key, rendered, settings.PREVIEW_CACHE_SECONDS)

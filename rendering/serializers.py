@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api import ObjectField
+from rendering.engine.vocabulary import KINDS
 from rendering.models import Job
 
 DOWNLOAD_SALT = "rendering.job-download"
@@ -150,7 +151,7 @@ class JobSerializer(serializers.ModelSerializer):
 class PreviewSerializer(serializers.Serializer):
     thread = serializers.IntegerField(required=False, help_text="A stored thread of yours…")
     thread_data = ObjectField(required=False, help_text="…or an inline thread in the JSON import format.")
-    kind = serializers.ChoiceField(choices=["cards", "thread", "carousel"], default="cards")
+    kind = serializers.ChoiceField(choices=KINDS, default="cards")
     page = serializers.IntegerField(
         default=1, min_value=1, help_text="Which card or slide, from 1 (the thread image has one)."
     )

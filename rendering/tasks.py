@@ -4,7 +4,7 @@ claims the row before it works (so a repeated message does nothing)."""
 from celery import shared_task
 from celery.signals import worker_process_init
 
-from rendering import jobs, services
+from rendering import adapters, jobs
 
 # A database connection lost mid-task (PostgreSQL restarted, the connection
 # killed): the service has handed its row back; the task runs again shortly.
@@ -20,7 +20,7 @@ RETRY = {
 @worker_process_init.connect
 def warm_up_renderer(**_: object) -> None:
     """Each pool process warms the renderer before it takes its first job."""
-    services.warm_up()
+    adapters.warm_up()
 
 
 @shared_task(name="rendering.run_job", **RETRY)

@@ -14,26 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from config.errors import Invalid
+from rendering.engine.vocabulary import CANVAS_SIZES, FAMILIES
 
 STYLE_VERSION = 1
-FONTS: tuple[str, ...] = (
-    "Inter",
-    "Noto Sans",
-    "Noto Serif",
-    "Roboto",
-    "Lora",
-    "Merriweather",
-    "Playfair Display",
-    "IBM Plex Sans",
-    "JetBrains Mono",
-)
-CANVAS_SIZES: dict[str, tuple[int, int] | None] = {
-    "portrait": (1080, 1350),
-    "square": (1080, 1080),
-    "landscape": (1200, 675),
-    "story": (1080, 1920),
-    "auto": None,
-}
+FONTS = FAMILIES
 
 _DEFAULT_STYLE: dict[str, Any] = {
     "version": STYLE_VERSION,
@@ -209,13 +193,6 @@ def style_validate(document: object, *, field: str = "style") -> dict[str, Any]:
     for name, check in SECTIONS.items():
         result[name] = check(given.get(name, {}), f"{field}.{name}", _DEFAULT_STYLE[name])
     return result
-
-
-def style_with_plan_rules(style: dict[str, Any], *, watermark_forced: bool) -> dict[str, Any]:
-    """The style as rendered for a plan: the free plan always has the watermark."""
-    if not watermark_forced or style["footer"]["watermark"]:
-        return style
-    return {**style, "footer": {**style["footer"], "watermark": True}}
 
 
 def style_check_plan(style: dict[str, Any], *, watermark_forced: bool, field: str = "style") -> None:

@@ -1,4 +1,4 @@
-from rendering.bidi import Segment, visual_segments
+from rendering.engine.text.bidi import Segment, visual_segments
 
 
 def test_left_to_right_text_is_one_segment():

@@ -2,7 +2,7 @@
 
 import unicode_segmentation_rs as segmentation
 
-from rendering.layout import (
+from rendering.engine.layout import (
     ImageBox,
     ImageInfo,
     Metrics,

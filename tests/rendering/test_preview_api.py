@@ -6,7 +6,8 @@ import pytest
 from PIL import Image
 from rest_framework.throttling import ScopedRateThrottle
 
-from rendering.services import input_from_thread, render
+from rendering.adapters import input_from_thread
+from rendering.engine.renderer import render
 from tests.factories import thread_with_posts
 from threads.style import style_validate
 

@@ -10,13 +10,14 @@ import pytest
 import unicode_segmentation_rs as segmentation
 from PIL import Image, ImageChops, ImageStat
 
-from rendering import fonts
-from rendering.services import input_from_imported, lay_out, render
-from rendering.spec import spec_from_style
-from rendering.text import split_runs
+from rendering.adapters import input_from_imported
+from rendering.engine.renderer import lay_out, render
+from rendering.engine.spec import spec_from_style
+from rendering.engine.text import fonts
+from rendering.engine.text.runs import split_runs
 from tests.conftest import require_service
 from threads.importers import import_json, import_text
-from threads.style import style_validate, style_with_plan_rules
+from threads.style import style_validate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "threads" / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
@@ -99,7 +100,7 @@ def test_the_free_plan_always_gets_the_watermark(marisol):
 
     forced = lay_out(
         marisol,
-        spec_from_style(style_with_plan_rules(clean, watermark_forced=True), kind="cards", scale=1),
+        spec_from_style(clean, kind="cards", scale=1, watermark_forced=True),
         "cards",
     )
     free_of_it = lay_out(marisol, spec_from_style(clean, kind="cards", scale=1), "cards")
@@ -168,7 +169,7 @@ def test_multi_script_card_matches_its_reference():
 def test_a_stored_thread_renders_with_its_uploaded_images_and_avatar(alice):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from rendering.services import input_from_thread
+    from rendering.adapters import input_from_thread
     from tests.factories import png_bytes, thread_with_posts
     from threads.services import post_image_add, thread_set_avatar
 
@@ -192,8 +193,8 @@ def test_a_stored_thread_renders_with_its_uploaded_images_and_avatar(alice):
 
 
 def draw_line(text: str, colour: str, x: float = 10.25) -> Image.Image:
-    from rendering import glyphs
-    from rendering.paint import hex_rgba
+    from rendering.engine.paint import hex_rgba
+    from rendering.engine.text import shaping as glyphs
 
     face = fonts.font_chain("Inter")[0]
     image = Image.new("RGB", (800, 60), "white")
@@ -203,7 +204,7 @@ def draw_line(text: str, colour: str, x: float = 10.25) -> Image.Image:
 
 
 def test_text_from_the_glyph_cache_matches_text_drawn_cold():
-    from rendering import glyphs
+    from rendering.engine.text import shaping as glyphs
 
     glyphs.font.cache_clear()
     cold = draw_line("Kerning: AVAWAY, office", "#111111")
@@ -220,7 +221,7 @@ def test_text_past_the_edge_is_clipped_and_translucent_text_is_lighter():
 
 
 def test_layout_widths_are_the_drawn_widths():
-    from rendering.text import measure
+    from rendering.engine.text.runs import measure
 
     text = "Width, measured once and drawn the same"
     image = draw_line(text, "#000000", x=0)
@@ -229,8 +230,8 @@ def test_layout_widths_are_the_drawn_widths():
 
 
 def test_pictures_fill_their_frame_with_cover_and_show_whole_with_contain():
-    from rendering.layout import ImageInfo, PostInfo, ThreadInfo
-    from rendering.services import RenderInput
+    from rendering.engine.layout import ImageInfo, PostInfo, ThreadInfo
+    from rendering.engine.renderer import RenderInput
     from tests.factories import png_bytes
 
     wide = png_bytes(900, 150, "#ff0000")

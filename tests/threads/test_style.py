@@ -11,7 +11,6 @@ from threads.style import (
     default_style,
     style_check_plan,
     style_validate,
-    style_with_plan_rules,
 )
 
 
@@ -190,9 +189,6 @@ def test_plan_rules_on_the_watermark():
         style_check_plan(clean, watermark_forced=True)
     assert error.value.field == "style.footer.watermark"
     style_check_plan(clean, watermark_forced=False)
-    assert style_with_plan_rules(clean, watermark_forced=True)["footer"]["watermark"] is True
-    assert style_with_plan_rules(clean, watermark_forced=False)["footer"]["watermark"] is False
-    assert clean["footer"]["watermark"] is False, "the input is not changed"
 
 
 STYLE_KEYS = [

@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import ServiceError
-from rendering.services import FORMATS, KINDS, input_from_imported, render
+from rendering.adapters import input_from_imported
+from rendering.engine.renderer import render
+from rendering.engine.vocabulary import FORMATS, KINDS
 from threads.importers import import_thread
 from threads.models import StylePreset
 from threads.services import import_limits

@@ -14,11 +14,11 @@ import numpy
 import unicode_segmentation_rs as segmentation
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from rendering import fonts, glyphs
-from rendering.bidi import visual_segments
-from rendering.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
-from rendering.spec import Spec
-from rendering.text import EMOJI_ADVANCE, split_runs
+from rendering.engine.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
+from rendering.engine.spec import Spec
+from rendering.engine.text import fonts, shaping
+from rendering.engine.text.bidi import visual_segments
+from rendering.engine.text.runs import EMOJI_ADVANCE, split_runs
 
 SUPERSAMPLE = 4
 
@@ -163,7 +163,7 @@ def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
     x = box.x + (box.width - box.line.width if box.line.rtl else 0)
     # Every font run sits on the line's baseline, set by the style's font,
     # whatever the fallback fonts' own ascenders.
-    baseline = round(box.y + glyphs.font(fonts.font_chain(spec.font)[0], size, weight).ascender)
+    baseline = round(box.y + shaping.font(fonts.font_chain(spec.font)[0], size, weight).ascender)
     for segment in visual_segments(box.line.text, box.line.rtl):
         runs = split_runs(segment.text, spec.font)
         direction = "rtl" if segment.rtl else "ltr"
@@ -171,8 +171,8 @@ def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
             if run.face is None:
                 x = draw_emoji(image, run.text, x, baseline, size, rtl=segment.rtl)
                 continue
-            shaped = glyphs.shape(run.text, run.face, size, weight, direction)
-            glyphs.draw_run(image, shaped, glyphs.font(run.face, size, weight), x, baseline, ink)
+            shaped = shaping.shape(run.text, run.face, size, weight, direction)
+            shaping.draw_run(image, shaped, shaping.font(run.face, size, weight), x, baseline, ink)
             x += shaped.width
 
 

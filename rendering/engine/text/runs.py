@@ -10,8 +10,8 @@ from functools import lru_cache
 
 import unicode_segmentation_rs as segmentation
 
-from rendering.fonts import Face, coverage, emoji_face, font_chain
-from rendering.glyphs import shape
+from rendering.engine.text.fonts import Face, coverage, emoji_face, font_chain
+from rendering.engine.text.shaping import shape
 
 IGNORABLE = {"Mn", "Me", "Cf"}
 EMOJI_ADVANCE = 1.2  # em; square glyph plus the usual side bearing

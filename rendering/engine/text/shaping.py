@@ -19,7 +19,7 @@ import freetype
 import uharfbuzz as harfbuzz
 from PIL import Image
 
-from rendering.fonts import Face
+from rendering.engine.text.fonts import Face
 
 SUBPIXELS = 4  # horizontal positions a glyph is drawn at, per pixel
 GLYPHS_PER_FONT = 4096  # masks kept per font before the cache starts again

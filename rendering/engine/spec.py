@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from threads.style import CANVAS_SIZES
+from rendering.engine.vocabulary import CANVAS_SIZES
 
 # Cards and thread images are a reading column this wide in CSS pixels.
 COLUMN_WIDTH = 600
@@ -74,7 +74,9 @@ def mix(first: str, second: str, share: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(a, b, strict=True))
 
 
-def spec_from_style(style: dict[str, Any], *, kind: str, scale: int) -> Spec:
+def spec_from_style(style: dict[str, Any], *, kind: str, scale: int, watermark_forced: bool = False) -> Spec:
+    """`style` (validated) for one render; `watermark_forced`: the free plan's
+    exports always carry the watermark, whatever the style says."""
     carousel = kind == "carousel"
     unit = scale * (CAROUSEL_ZOOM if carousel else 1)
     size = style["canvas"]["size"]
@@ -113,6 +115,6 @@ def spec_from_style(style: dict[str, Any], *, kind: str, scale: int) -> Spec:
         show_name=style["header"]["name"],
         show_handle=style["header"]["handle"],
         slide_numbers=style["footer"]["slide_numbers"],
-        watermark=style["footer"]["watermark"],
+        watermark=style["footer"]["watermark"] or watermark_forced,
         image_fit=style.get("images", {}).get("fit", "cover"),
     )

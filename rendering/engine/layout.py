@@ -5,14 +5,11 @@ frozen boxes; it never draws and knows nothing of Pillow or Django.
 Units are output pixels: the caller multiplies the style's CSS pixels by
 `Metrics.unit` before calling."""
 
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import unicode_segmentation_rs as segmentation
-
-Measure = Callable[[str], float]
-
+from rendering.engine.text.bidi import is_rtl
+from rendering.engine.text.breaking import Line, Measure, wrap
 
 # --- Input ----------------------------------------------------------------
 
@@ -74,13 +71,6 @@ class Metrics:
 
 
 @dataclass(frozen=True)
-class Line:
-    text: str
-    width: float
-    rtl: bool = False
-
-
-@dataclass(frozen=True)
 class TextBox:
     x: float
     y: float
@@ -124,53 +114,6 @@ class Page:
 
 
 # --- Lines ----------------------------------------------------------------
-
-
-def is_rtl(text: str) -> bool:
-    """A paragraph's direction: that of its first strong character."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
-def wrap(text: str, width: float, measure: Measure) -> list[Line]:
-    """Break one paragraph into lines at the places Unicode allows (UAX #14):
-    between words, between CJK characters, never before closing
-    punctuation. A piece wider than the line (a long URL) is cut between
-    graphemes."""
-    rtl = is_rtl(text)
-    lines: list[Line] = []
-    current = ""
-    for unit in segmentation.line_break_units(text):
-        candidate = current + unit
-        if measure(candidate.rstrip()) <= width or not current.strip():
-            current = candidate
-        else:
-            lines.append(Line(current.rstrip(), measure(current.rstrip()), rtl))
-            current = unit
-        while measure(current.rstrip()) > width:
-            head, current = split_long(current, width, measure)
-            lines.append(Line(head, measure(head), rtl))
-    if current.strip() or not lines:
-        lines.append(Line(current.rstrip(), measure(current.rstrip()), rtl))
-    return lines
-
-
-def split_long(text: str, width: float, measure: Measure) -> tuple[str, str]:
-    """The longest head of `text` (whole graphemes, at least one) that fits."""
-    graphemes = segmentation.graphemes(text, True)
-    low, high = 1, len(graphemes)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if measure("".join(graphemes[:middle])) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return "".join(graphemes[:low]), "".join(graphemes[low:])
 
 
 def paragraphs(text: str) -> list[str]:

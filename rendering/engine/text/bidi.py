@@ -47,6 +47,17 @@ def neutral_level(strong: list[int | None], index: int, base: int) -> int:
     return before if before == after else base
 
 
+def is_rtl(text: str) -> bool:
+    """A paragraph's direction: that of its first strong character."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
 @lru_cache(maxsize=4096)
 def visual_segments(text: str, rtl: bool) -> tuple[Segment, ...]:
     """The line cut where its level changes, in left-to-right screen order."""

@@ -1,15 +1,12 @@
-"""The one entry point to rendering, used by the preview, the API, the jobs
-and the CLI alike: plain thread data and a validated style in, files out."""
+"""The engine's entry points, used by the preview, the API, the jobs and the
+CLI alike: plain thread data and a validated style document in, files out."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.core.files.storage import default_storage
-
-from rendering import fonts, outputs
-from rendering.layout import (
-    ImageInfo,
+from rendering.engine import outputs
+from rendering.engine.layout import (
     Measure,
     Metrics,
     Page,
@@ -19,15 +16,11 @@ from rendering.layout import (
     lay_out_carousel,
     lay_out_thread,
 )
-from rendering.paint import paint
-from rendering.spec import Spec, spec_from_style
-from rendering.text import Measurer
-from threads.importers import ImportedThread
-from threads.models import Thread
-from threads.style import default_style, style_with_plan_rules
-
-KINDS = ("cards", "thread", "carousel")
-FORMATS = ("png", "jpeg", "webp", "pdf", "zip")
+from rendering.engine.paint import paint
+from rendering.engine.spec import Spec, spec_from_style
+from rendering.engine.text import fonts
+from rendering.engine.text.runs import Measurer
+from rendering.engine.vocabulary import FORMATS, IMAGE_FORMATS, KINDS
 
 
 class RenderRefused(ValueError):
@@ -97,9 +90,7 @@ def render(
         raise RenderRefused(f"kind must be one of {', '.join(KINDS)}")
     if fmt not in FORMATS or (fmt == "pdf" and kind != "carousel"):
         raise RenderRefused("format must be png, jpeg, webp or zip (pdf for carousels)")
-    spec = spec_from_style(
-        style_with_plan_rules(style, watermark_forced=watermark_forced), kind=kind, scale=scale
-    )
+    spec = spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced)
     pages = lay_out(data, spec, kind)
     # Each page is encoded as soon as it is painted, so a render holds one
     # raster at a time whatever the number of slides.
@@ -164,11 +155,9 @@ def render_page(
     as the full render draws it: the editor's preview."""
     if kind not in KINDS:
         raise RenderRefused(f"kind must be one of {', '.join(KINDS)}")
-    if fmt not in ("png", "jpeg", "webp"):
-        raise RenderRefused("format must be png, jpeg or webp")
-    spec = spec_from_style(
-        style_with_plan_rules(style, watermark_forced=watermark_forced), kind=kind, scale=scale
-    )
+    if fmt not in IMAGE_FORMATS:
+        raise RenderRefused(f"format must be one of {', '.join(IMAGE_FORMATS)}")
+    spec = spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced)
     pages = lay_out(data, spec, kind)
     if not 1 <= page <= len(pages):
         raise RenderRefused(f"page must be between 1 and {len(pages)}")
@@ -212,55 +201,11 @@ def arrange(data: RenderInput, arrangement: Arrangement) -> RenderInput:
     return RenderInput(thread, pictures, data.avatar)
 
 
-def warm_up() -> None:
-    """Read the fonts, build the default background and card, load the
+def warm_up(style: dict[str, Any]) -> None:
+    """Read the fonts, build `style`'s background and card, load the
     encoder: a worker process does this as it starts, so its first job does
     not pay for it."""
     fonts.warm_up()
     sample = PostInfo("The quick brown fox jumps over the lazy dog, 0123456789 times.", ())
     thread = ThreadInfo("Warm-up", "Thread Navigator", "threadnavigator", (sample,))
-    render(data=RenderInput(thread), style=default_style(), kind="carousel", fmt="png")
-
-
-# --- Inputs from the app's own data ----------------------------------------------
-
-
-def input_from_imported(thread: ImportedThread) -> RenderInput:
-    return RenderInput(
-        ThreadInfo(
-            title=thread.title,
-            author_name=thread.author_name,
-            handle=thread.handle,
-            posts=tuple(
-                PostInfo(post.text, tuple(ImageInfo(0, 0, placeholder=True) for _ in post.images))
-                for post in thread.posts
-            ),
-        )
-    )
-
-
-def read_file(name: str | None) -> bytes | None:
-    if not name:
-        return None
-    with default_storage.open(name) as stored:
-        data: bytes = stored.read()
-        return data
-
-
-def input_from_thread(thread: Thread) -> RenderInput:
-    posts, pictures = [], {}
-    for number, post in enumerate(thread.posts.all()):
-        images = list(post.images.all())
-        posts.append(
-            PostInfo(
-                post.text,
-                tuple(
-                    ImageInfo(image.width or 0, image.height or 0, placeholder=image.is_placeholder)
-                    for image in images
-                ),
-            )
-        )
-        for index, image in enumerate(images):
-            pictures[(number, index)] = read_file(image.file.name)
-    info = ThreadInfo(thread.title, thread.author_name, thread.handle, tuple(posts))
-    return RenderInput(info, pictures, read_file(thread.avatar.name))
+    render(data=RenderInput(thread), style=style, kind="carousel", fmt="png")

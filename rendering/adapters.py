@@ -1,0 +1,58 @@
+"""The Django side of rendering: the app's threads (rows and files in
+storage) and imported threads turned into the engine's `RenderInput`."""
+
+from django.core.files.storage import default_storage
+
+from rendering.engine import renderer
+from rendering.engine.layout import ImageInfo, PostInfo, ThreadInfo
+from rendering.engine.renderer import RenderInput
+from threads.importers import ImportedThread
+from threads.models import Thread
+from threads.style import default_style
+
+
+def input_from_imported(thread: ImportedThread) -> RenderInput:
+    return RenderInput(
+        ThreadInfo(
+            title=thread.title,
+            author_name=thread.author_name,
+            handle=thread.handle,
+            posts=tuple(
+                PostInfo(post.text, tuple(ImageInfo(0, 0, placeholder=True) for _ in post.images))
+                for post in thread.posts
+            ),
+        )
+    )
+
+
+def read_file(name: str | None) -> bytes | None:
+    if not name:
+        return None
+    with default_storage.open(name) as stored:
+        data: bytes = stored.read()
+        return data
+
+
+def input_from_thread(thread: Thread) -> RenderInput:
+    posts, pictures = [], {}
+    for number, post in enumerate(thread.posts.all()):
+        images = list(post.images.all())
+        posts.append(
+            PostInfo(
+                post.text,
+                tuple(
+                    ImageInfo(image.width or 0, image.height or 0, placeholder=image.is_placeholder)
+                    for image in images
+                ),
+            )
+        )
+        for index, image in enumerate(images):
+            pictures[(number, index)] = read_file(image.file.name)
+    info = ThreadInfo(thread.title, thread.author_name, thread.handle, tuple(posts))
+    return RenderInput(info, pictures, read_file(thread.avatar.name))
+
+
+def warm_up() -> None:
+    """The engine warmed with the default style, as workers and web
+    processes do when they start."""
+    renderer.warm_up(default_style())
