@@ -203,6 +203,10 @@ JOB_RETENTION_DAYS = env.float("JOB_RETENTION_DAYS", default=7)
 JOB_LINK_SECONDS = env.int("JOB_LINK_SECONDS", default=15 * 60)
 BULK_MAX_THREADS = env.int("BULK_MAX_THREADS", default=500)
 PREVIEW_CACHE_SECONDS = env.int("PREVIEW_CACHE_SECONDS", default=600)
+# No page of a render may be larger than this (a 1080×1350 slide at scale 3
+# is 13 megapixels); a larger one is refused before it is painted.
+RENDER_MAX_MEGAPIXELS = env.int("RENDER_MAX_MEGAPIXELS", default=40)
+RENDER_MAX_PAGES = env.int("RENDER_MAX_PAGES", default=1000)
 # Fault drills (tests and bench only): "crash:MARKER" makes a worker process
 # kill itself when it renders a thread whose title contains MARKER.
 FAULT_DRILLS = env.str("FAULT_DRILLS", default="")

@@ -1,6 +1,7 @@
 """The Django side of rendering: the app's threads (rows and files in
 storage) and imported threads turned into the engine's `RenderInput`."""
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 
 from rendering.engine import renderer
@@ -50,6 +51,12 @@ def input_from_thread(thread: Thread) -> RenderInput:
             pictures[(number, index)] = read_file(image.file.name)
     info = ThreadInfo(thread.title, thread.author_name, thread.handle, tuple(posts))
     return RenderInput(info, pictures, read_file(thread.avatar.name))
+
+
+def render_limits() -> renderer.Limits:
+    return renderer.Limits(
+        max_pixels=settings.RENDER_MAX_MEGAPIXELS * 1_000_000, max_pages=settings.RENDER_MAX_PAGES
+    )
 
 
 def warm_up() -> None:

@@ -478,6 +478,7 @@ def render_thread(
         scale=job.scale,
         watermark_forced=job.watermark_forced,
         progress=progress,
+        limits=adapters.render_limits(),
     )
 
 

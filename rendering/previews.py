@@ -83,10 +83,10 @@ def preview(
             fmt=fmt,
             scale=scale,
             watermark_forced=plan.watermark_forced,
+            limits=adapters.render_limits(),
         )
     except renderer.RenderRefused as error:
-        field = "page" if str(error).startswith("page") else "kind"
-        raise Invalid(str(error).removeprefix(f"{field} ").capitalize() + ".", field=field) from error
+        raise Invalid(error.message, field=error.field) from error
     cache.set(cache_key, rendered, settings.PREVIEW_CACHE_SECONDS)
     return rendered, digest
 

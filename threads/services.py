@@ -52,14 +52,16 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def check_post_limits(texts: Sequence[str | None]) -> None:
+def check_post_limits(texts: Sequence[str | None], with_images: Iterable[int] = ()) -> None:
     """The importers' limits, for posts written through the API (None: a
-    kept post whose text does not change)."""
+    kept post whose text does not change; `with_images`: the indexes of
+    posts that have pictures, which may go without text)."""
     limits = import_limits()
+    pictured = set(with_images)
     check_post_count(len(texts), limits)
     for index, text in enumerate(texts):
         if text is not None:
-            check_post_text(index, text, limits)
+            check_post_text(index, text, limits, has_images=index in pictured)
 
 
 def delete_files_on_commit(names: Iterable[str | None]) -> None:
@@ -83,7 +85,10 @@ def store_image(clean: CleanImage, *, folder: str) -> str:
 def thread_create(*, owner: User, imported: ImportedThread, source_url: str = "") -> Thread:
     """Save a parsed thread (from an importer or the API) with its posts and
     image placeholders."""
-    check_post_limits([post.text for post in imported.posts])
+    check_post_limits(
+        [post.text for post in imported.posts],
+        [index for index, post in enumerate(imported.posts) if post.images],
+    )
     thread = Thread.objects.create(
         owner=owner,
         title=normalize_text(imported.title)[:200],
@@ -129,8 +134,11 @@ def thread_update(
 
 
 def replace_posts(*, thread: Thread, posts: Sequence[PostEdit]) -> None:
-    check_post_limits([edit.text for edit in posts])
-    existing = {post.id: post for post in thread.posts.all()}
+    existing = {post.id: post for post in thread.posts.prefetch_related("images")}
+    check_post_limits(
+        [edit.text for edit in posts],
+        [index for index, edit in enumerate(posts) if edit.id in existing and existing[edit.id].images.all()],
+    )
     wanted = [edit.id for edit in posts if edit.id is not None]
     for index, edit in enumerate(posts):
         if edit.id is not None and edit.id not in existing:
@@ -162,7 +170,7 @@ def replace_posts(*, thread: Thread, posts: Sequence[PostEdit]) -> None:
 @transaction.atomic
 def post_edit_text(*, post: Post, text: str) -> Post:
     """Change one post's text in place (the navigator's edit)."""
-    check_post_text(post.position - 1, text, import_limits())
+    check_post_text(post.position - 1, text, import_limits(), has_images=post.images.exists())
     post = Post.objects.select_for_update().get(pk=post.pk)
     post.text = normalize_text(text)
     post.save(update_fields=["text"])

@@ -192,7 +192,21 @@ def style_validate(document: object, *, field: str = "style") -> dict[str, Any]:
     result: dict[str, Any] = {"version": STYLE_VERSION}
     for name, check in SECTIONS.items():
         result[name] = check(given.get(name, {}), f"{field}.{name}", _DEFAULT_STYLE[name])
+    _check_room(result, field)
     return result
+
+
+def _check_room(style: dict[str, Any], field: str) -> None:
+    """Refuse a combination that leaves no room to draw (paddings that eat
+    the text column, a text size no slide can hold), for every kind the
+    style may be used for: its limits are the renderer's own."""
+    from rendering.engine.renderer import room_problem  # the engine loads fonts: only when validating
+
+    for kind in ("cards", "carousel"):
+        problem = room_problem(style, kind=kind)
+        if problem is not None:
+            path = problem.field.replace("style", field, 1)
+            raise Invalid(f"{path} {problem.message}", field=path)
 
 
 def style_check_plan(style: dict[str, Any], *, watermark_forced: bool, field: str = "style") -> None:

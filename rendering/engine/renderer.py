@@ -3,6 +3,7 @@ CLI alike: plain thread data and a validated style document in, files out."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from rendering.engine import outputs
@@ -12,19 +13,38 @@ from rendering.engine.layout import (
     Page,
     PostInfo,
     ThreadInfo,
+    Unrenderable,
     lay_out_cards,
     lay_out_carousel,
     lay_out_thread,
 )
+from rendering.engine.layout import (
+    room_problem as layout_room_problem,
+)
+from rendering.engine.overlay import draw_overlay
 from rendering.engine.paint import paint
-from rendering.engine.spec import Spec, spec_from_style
+from rendering.engine.spec import ROLES, Spec, spec_from_style
 from rendering.engine.text import fonts
 from rendering.engine.text.runs import Measurer
 from rendering.engine.vocabulary import FORMATS, IMAGE_FORMATS, KINDS
 
 
 class RenderRefused(ValueError):
-    pass
+    """A render that cannot be made as asked: `field` names what to change and
+    the message goes on from it ("scale makes page 3 …")."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(f"{field} {message}")
+        self.message = f"{field} {message}"
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one render may make (the app sets them from its settings)."""
+
+    max_pixels: int = 40_000_000
+    max_pages: int = 1000
 
 
 @dataclass(frozen=True)
@@ -47,9 +67,10 @@ class RenderedFile:
 
 def metrics_for(spec: Spec) -> Metrics:
     measure: dict[str, Measure] = {}
-    for role in ("body", "name", "handle", "title", "subtitle", "footer", "number"):
+    sizes: dict[str, float] = {}
+    for role in ROLES:
         size, weight, _ = spec.text_role(role)
-        measure[role] = Measurer(spec.font, size, weight)
+        measure[role], sizes[role] = Measurer(spec.font, size, weight), size
     return Metrics(
         width=spec.width,
         height=spec.height,
@@ -64,14 +85,50 @@ def metrics_for(spec: Spec) -> Metrics:
         show_handle=spec.show_handle,
         slide_numbers=spec.slide_numbers,
         watermark=spec.watermark,
+        sizes=sizes,
+        sized=partial(measure_role_at, spec),
+        unit=spec.unit,
     )
+
+
+def measure_role_at(spec: Spec, role: str, size: int) -> Measure:
+    return Measurer(spec.font, size, spec.text_role(role)[1])
 
 
 def lay_out(data: RenderInput, spec: Spec, kind: str) -> list[Page]:
+    """The pages' geometry; refused when the style leaves no room or the
+    thread has nothing to draw."""
     metrics = metrics_for(spec)
-    return {"cards": lay_out_cards, "thread": lay_out_thread, "carousel": lay_out_carousel}[kind](
-        data.thread, metrics
-    )
+    lay_out_kind = {"cards": lay_out_cards, "thread": lay_out_thread, "carousel": lay_out_carousel}[kind]
+    try:
+        return lay_out_kind(data.thread, metrics)
+    except Unrenderable as error:
+        raise RenderRefused(error.message, field=error.field) from error
+
+
+def room_problem(style: dict[str, Any], *, kind: str) -> Unrenderable | None:
+    """What in `style` (validated section by section) leaves no room to
+    draw `kind`, at scale 1 (every length scales alike)."""
+    return layout_room_problem(metrics_for(spec_from_style(style, kind=kind, scale=1)))
+
+
+def check_size(pages: list[Page], limits: Limits) -> None:
+    """Refuse before any raster is allocated: a page over the pixel limit
+    (a long card at scale 3 can need 100 megapixels, gigabytes to paint)
+    or more pages than one render may make."""
+    if len(pages) > limits.max_pages:
+        raise RenderRefused(
+            f"would make {len(pages)} pages here; one render makes at most {limits.max_pages}.", field="kind"
+        )
+    for number, page in enumerate(pages, start=1):
+        if page.width * page.height > limits.max_pixels:
+            raise RenderRefused(
+                f"makes page {number} {page.width} × {page.height} px "
+                f"({page.width * page.height / 1e6:.1f} megapixels); the limit is "
+                f"{limits.max_pixels / 1e6:g} megapixels: choose a smaller scale, "
+                "or a carousel for long posts.",
+                field="scale",
+            )
 
 
 def render(
@@ -83,15 +140,19 @@ def render(
     scale: int = 1,
     watermark_forced: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    limits: Limits = Limits(),
+    overlay: bool = False,
 ) -> list[RenderedFile]:
     """Pages of `kind` as `fmt`: an image per page, or one PDF (carousels)
-    or one ZIP of PNGs. `progress(done, total)` hears of each page."""
+    or one ZIP of PNGs. `progress(done, total)` hears of each page;
+    `overlay` draws the layout's boxes over each page (debugging)."""
     if kind not in KINDS:
-        raise RenderRefused(f"kind must be one of {', '.join(KINDS)}")
+        raise RenderRefused(f"must be one of {', '.join(KINDS)}.", field="kind")
     if fmt not in FORMATS or (fmt == "pdf" and kind != "carousel"):
-        raise RenderRefused("format must be png, jpeg, webp or zip (pdf for carousels)")
+        raise RenderRefused("must be png, jpeg, webp or zip (pdf for carousels).", field="format")
     spec = spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced)
     pages = lay_out(data, spec, kind)
+    check_size(pages, limits)
     # Each page is encoded as soon as it is painted, so a render holds one
     # raster at a time whatever the number of slides.
     encoding = "png" if fmt in ("pdf", "zip") else fmt
@@ -99,6 +160,8 @@ def render(
     sizes: list[tuple[int, int]] = []
     for page in pages:
         image = paint(page, spec, data.pictures, data.avatar, data.thread.author_name)
+        if overlay:
+            image = draw_overlay(image, page, spec.line_height)
         encoded.append(outputs.encode(image, encoding))
         sizes.append(image.size)
         del image
@@ -150,18 +213,20 @@ def render_page(
     fmt: str = "png",
     scale: int = 1,
     watermark_forced: bool = True,
+    limits: Limits = Limits(),
 ) -> RenderedPage:
     """One page (a card, the thread image or a slide; `page` from 1) exactly
     as the full render draws it: the editor's preview."""
     if kind not in KINDS:
-        raise RenderRefused(f"kind must be one of {', '.join(KINDS)}")
+        raise RenderRefused(f"must be one of {', '.join(KINDS)}.", field="kind")
     if fmt not in IMAGE_FORMATS:
-        raise RenderRefused(f"format must be one of {', '.join(IMAGE_FORMATS)}")
+        raise RenderRefused(f"must be one of {', '.join(IMAGE_FORMATS)}.", field="format")
     spec = spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced)
     pages = lay_out(data, spec, kind)
     if not 1 <= page <= len(pages):
-        raise RenderRefused(f"page must be between 1 and {len(pages)}")
+        raise RenderRefused(f"must be between 1 and {len(pages)}.", field="page")
     chosen = pages[page - 1]
+    check_size([chosen], limits)
     image = paint(chosen, spec, data.pictures, data.avatar, data.thread.author_name)
     return RenderedPage(
         outputs.encode(image, fmt),

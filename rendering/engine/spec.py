@@ -10,6 +10,9 @@ COLUMN_WIDTH = 600
 # Carousel slides are 1080 pixels wide at scale 1, and the style's CSS pixels
 # count double there, so 16 px text reads as it does in the editor's preview.
 CAROUSEL_ZOOM = 2
+# The footer's text size in CSS pixels, smallest and largest.
+FOOTER_SIZES = (10, 14)
+ROLES = ("body", "name", "handle", "title", "subtitle", "footer", "number")
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,19 @@ class Spec:
             "handle": (base * 0.92, 400, self.muted_colour),
             "title": (base * 2.2, 800, self.text_colour),
             "subtitle": (base * 1.3, 500, self.muted_colour),
-            "footer": (max(base * 0.72, 10 * self.unit), 500, self.footer_colour),
-            "number": (max(base * 0.72, 10 * self.unit), 600, self.footer_colour),
+            "footer": (self.footer_size, 500, self.footer_colour),
+            "number": (self.footer_size, 600, self.footer_colour),
         }
         size, weight, colour = roles[role]
         return round(size), weight, colour
+
+    @property
+    def footer_size(self) -> float:
+        """The footer follows the text size within a small range: it is the
+        page's chrome, and a 48 px body must not blow the watermark up past
+        the slide number."""
+        low, high = FOOTER_SIZES
+        return min(max(self.text_size * 0.72, low * self.unit), high * self.unit)
 
     @property
     def footer_colour(self) -> str:

@@ -87,10 +87,10 @@ def post(value: Any, index: int, limits: ImportLimits) -> ImportedPost:
     path = f"posts[{index}]"
     given = obj(value, path, ("text",), ("images",))
     body = text(given["text"], f"{path}.text").strip()
-    check_post_text(index, body, limits)
     images = given.get("images", [])
     if not isinstance(images, list):
         raise InvalidImport("must be a list.", field=f"{path}.images")
+    check_post_text(index, body, limits, has_images=bool(images))
     if len(images) > limits.max_images_per_post:
         raise InvalidImport(
             f"has {len(images)} images; the limit is {limits.max_images_per_post}.", field=f"{path}.images"

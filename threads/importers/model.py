@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from config.errors import Invalid
+from rendering.engine.layout import is_blank
 
 
 class InvalidImport(Invalid):
@@ -44,7 +45,15 @@ def check_post_count(count: int, limits: ImportLimits) -> None:
         )
 
 
-def check_post_text(index: int, text: str, limits: ImportLimits) -> None:
+def check_post_text(index: int, text: str, limits: ImportLimits, *, has_images: bool = False) -> None:
+    """A post's text within the limit, and something to show: a post of
+    only spaces or invisible characters (and no picture) would be an empty
+    card."""
+    if is_blank(text) and not has_images:
+        raise InvalidImport(
+            f"Post {index + 1} has no text to show (only spaces or invisible characters).",
+            field=f"posts[{index}].text",
+        )
     if len(text) > limits.max_post_chars:
         raise InvalidImport(
             f"Post {index + 1} is {len(text):,} characters long; the limit is {limits.max_post_chars:,}.",
@@ -57,7 +66,7 @@ def check_limits(posts: tuple[ImportedPost, ...], limits: ImportLimits) -> None:
         raise InvalidImport("No posts were found in what was given.", field="posts")
     check_post_count(len(posts), limits)
     for index, post in enumerate(posts):
-        check_post_text(index, post.text, limits)
+        check_post_text(index, post.text, limits, has_images=bool(post.images))
         if len(post.images) > limits.max_images_per_post:
             raise InvalidImport(
                 f"Post {index + 1} has {len(post.images)} images; the limit is {limits.max_images_per_post}.",

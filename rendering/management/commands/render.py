@@ -7,13 +7,20 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import ServiceError
-from rendering.adapters import input_from_imported
-from rendering.engine.renderer import render
+from rendering.adapters import input_from_imported, render_limits
+from rendering.engine.renderer import RenderRefused, render
 from rendering.engine.vocabulary import FORMATS, KINDS
 from threads.importers import import_thread
 from threads.models import StylePreset
 from threads.services import import_limits
 from threads.style import style_validate
+
+
+def refusal(message: str, field: str | None) -> str:
+    """The message with the field it is about in front, unless it names it."""
+    if not field or message.startswith(field):
+        return message
+    return f"{field}: {message}"
 
 
 class Command(BaseCommand):
@@ -30,6 +37,9 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=int, choices=(1, 2, 3), default=1)
         parser.add_argument("--out", type=Path, default=Path("."), help="Folder for the files.")
         parser.add_argument("--no-watermark", action="store_true", help="Leave the watermark off.")
+        parser.add_argument(
+            "--overlay", action="store_true", help="Draw the layout's boxes over each page (debugging)."
+        )
 
     def handle(
         self,
@@ -42,6 +52,7 @@ class Command(BaseCommand):
         scale: int,
         out: Path,
         no_watermark: bool,
+        overlay: bool,
         **options: Any,
     ) -> None:
         try:
@@ -51,18 +62,25 @@ class Command(BaseCommand):
                 limits=import_limits(),
             )
             document = style_validate(self.style_document(preset, style))
-        except (OSError, ServiceError, json.JSONDecodeError) as exc:
-            raise CommandError(getattr(exc, "message", str(exc))) from exc
+        except (OSError, json.JSONDecodeError) as exc:
+            raise CommandError(str(exc)) from exc
+        except ServiceError as exc:
+            raise CommandError(refusal(exc.message, exc.field)) from exc
         self.stdout.write(f"{thread.title!r} by {thread.author_name or 'unknown'}: {len(thread.posts)} posts")
-        files = render(
-            data=input_from_imported(thread),
-            style=document,
-            kind=kind,
-            fmt=fmt,
-            scale=scale,
-            watermark_forced=not no_watermark,
-            progress=self.progress,
-        )
+        try:
+            files = render(
+                data=input_from_imported(thread),
+                style=document,
+                kind=kind,
+                fmt=fmt,
+                scale=scale,
+                watermark_forced=not no_watermark,
+                progress=self.progress,
+                limits=render_limits(),
+                overlay=overlay,
+            )
+        except RenderRefused as exc:
+            raise CommandError(exc.message) from exc
         out.mkdir(parents=True, exist_ok=True)
         for file in files:
             (out / file.name).write_bytes(file.content)
