@@ -23,7 +23,7 @@ from rendering.selectors import jobs_of
 from rendering.serializers import JobSerializer
 from threads import selectors, services
 from threads.importers import import_thread
-from threads.style import CANVAS_SIZES, FONTS, default_style, style_validate
+from threads.style import CANVAS_SIZES, FONTS, RANGES, default_style, style_validate
 from webhooks import services as webhook_services
 from webhooks.models import Delivery, Endpoint
 
@@ -206,7 +206,14 @@ def thread_editor(request: HttpRequest, thread_id: int) -> HttpResponse:
             "exports": reverse("frontend:exports"),
         },
     }
-    context = {"thread": thread, "config": config, "fonts": FONTS, "sizes": list(CANVAS_SIZES)}
+    ranges = {name.replace(".", "_"): {"min": low, "max": high} for name, (low, high) in RANGES.items()}
+    context = {
+        "thread": thread,
+        "config": config,
+        "fonts": FONTS,
+        "sizes": list(CANVAS_SIZES),
+        "ranges": ranges,
+    }
     return render(request, "frontend/editor.html", context)
 
 

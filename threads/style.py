@@ -33,6 +33,20 @@ _DEFAULT_STYLE: dict[str, Any] = {
     "images": {"fit": "cover"},
 }
 
+# The numbers a style may hold, (low, high): the validator's bounds and the
+# editor's sliders alike. Each high end leaves room to draw with the other
+# settings at their defaults; combinations are checked as a whole
+# (`_check_room`), since two large paddings together can still eat the text.
+RANGES: dict[str, tuple[float, float]] = {
+    "canvas.background.angle": (0.0, 360.0),
+    "canvas.padding": (0, 200),
+    "card.opacity": (0.0, 1.0),
+    "card.radius": (0, 200),
+    "card.padding": (0, 160),
+    "text.size": (8.0, 64.0),
+    "text.line_height": (1.0, 3.0),
+}
+
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 
 
@@ -71,6 +85,14 @@ def _number(low: float, high: float) -> Callable[[Any, str], float | int]:
         return value
 
     return check
+
+
+def _ranged(name: str) -> Callable[[Any, str], float | int]:
+    """The check for a number in RANGES: whole numbers where both ends are."""
+    low, high = RANGES[name]
+    if isinstance(low, int) and isinstance(high, int):
+        return _int(low, high)
+    return _number(low, high)
 
 
 def _colour(value: Any, path: str) -> str:
@@ -158,24 +180,29 @@ def _background(value: Any, path: str) -> dict[str, Any]:
     default = _DEFAULT_STYLE["canvas"]["background"]
     return {
         "type": "linear",
-        "angle": _number(0, 360)(given.get("angle", default["angle"]), f"{path}.angle"),
+        "angle": _ranged("canvas.background.angle")(given.get("angle", default["angle"]), f"{path}.angle"),
         "stops": _stops(given.get("stops", default["stops"]), f"{path}.stops"),
     }
 
 
 SECTIONS = {
-    "canvas": _section({"size": _size, "background": _background, "padding": _int(0, 400)}),
+    "canvas": _section({"size": _size, "background": _background, "padding": _ranged("canvas.padding")}),
     "card": _section(
         {
             "background": _colour,
-            "opacity": _number(0.0, 1.0),
-            "radius": _int(0, 200),
-            "padding": _int(0, 200),
+            "opacity": _ranged("card.opacity"),
+            "radius": _ranged("card.radius"),
+            "padding": _ranged("card.padding"),
             "shadow": _bool,
         }
     ),
     "text": _section(
-        {"font": _choice(FONTS), "size": _number(8, 96), "line_height": _number(1.0, 3.0), "color": _colour}
+        {
+            "font": _choice(FONTS),
+            "size": _ranged("text.size"),
+            "line_height": _ranged("text.line_height"),
+            "color": _colour,
+        }
     ),
     "header": _section({"avatar": _bool, "name": _bool, "handle": _bool}),
     "footer": _section({"slide_numbers": _bool, "watermark": _bool}),

@@ -55,11 +55,11 @@ def test_defaults_cannot_be_changed_through_a_result():
 
 
 BOUNDS = [
-    ("canvas.padding", 0, 400),
+    ("canvas.padding", 0, 200),
     ("card.radius", 0, 200),
-    ("card.padding", 0, 200),
+    ("card.padding", 0, 160),
     ("card.opacity", 0.0, 1.0),
-    ("text.size", 8, 96),
+    ("text.size", 8.0, 64.0),
     ("text.line_height", 1.0, 3.0),
 ]
 
