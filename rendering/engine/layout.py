@@ -314,7 +314,7 @@ def footer(page_width: float, page_height: float, metrics: Metrics, number: str 
     on a canvas too narrow even for that it shrinks (the style validator
     keeps it legible)."""
     size = metrics.size("footer")
-    margin = max(metrics.padding, size)
+    margin = footer_margin(metrics)
     top = page_height - (metrics.padding + metrics.footer_height) / 2 - size * 0.6
     boxes: list = []
     right = page_width - margin
@@ -325,6 +325,12 @@ def footer(page_width: float, page_height: float, metrics: Metrics, number: str 
     if metrics.watermark:
         boxes.append(watermark_box(page_width, margin, right, top, metrics))
     return boxes
+
+
+def footer_margin(metrics: Metrics) -> float:
+    """The footer lines up with the card's edges, but a wide padding does
+    not squeeze it: it keeps at least 80 % of the page's width."""
+    return max(min(metrics.padding, metrics.width * 0.1), metrics.size("footer"))
 
 
 def watermark_box(page_width: float, margin: float, right: float, top: float, metrics: Metrics) -> TextBox:
@@ -444,7 +450,7 @@ def footer_problem(metrics: Metrics) -> Unrenderable | None:
     if not metrics.watermark:
         return None
     size = metrics.size("footer")
-    margin = max(metrics.padding, size)
+    margin = footer_margin(metrics)
     number = metrics.measure["number"]("88/88") + size if metrics.slide_numbers else 0
     smallest = metrics.measure_at("footer", max(round(size * MIN_FOOTER_SHARE), 1))(WATERMARK)
     if smallest + number <= metrics.width - 2 * margin:
