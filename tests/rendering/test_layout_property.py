@@ -8,7 +8,16 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from config.errors import Invalid
-from rendering.engine.layout import AvatarBox, ImageBox, ImageInfo, Page, PostInfo, TextBox, ThreadInfo
+from rendering.engine.layout import (
+    AvatarBox,
+    ImageBox,
+    ImageInfo,
+    Page,
+    PostInfo,
+    RuleBox,
+    TextBox,
+    ThreadInfo,
+)
 from rendering.engine.renderer import RenderInput, lay_out
 from rendering.engine.spec import Spec, spec_from_style
 from rendering.engine.vocabulary import CANVAS_SIZES, FAMILIES, KINDS
@@ -65,7 +74,9 @@ styles = st.fixed_dictionaries(
                 "line_height": ranged("text.line_height"),
             }
         ),
-        "header": st.fixed_dictionaries({"avatar": st.booleans(), "name": st.booleans(), "handle": st.booleans()}),
+        "header": st.fixed_dictionaries(
+            {"avatar": st.booleans(), "name": st.booleans(), "handle": st.booleans()}
+        ),
         "footer": st.fixed_dictionaries({"slide_numbers": st.booleans(), "watermark": st.booleans()}),
     }
 )
@@ -86,29 +97,36 @@ def text_bottom(box: TextBox, spec: Spec) -> float:
     return box.y + size
 
 
+def within(extent: tuple[float, float, float, float], frame: tuple[float, float, float, float]) -> bool:
+    left, top, right, bottom = frame
+    return (
+        extent[0] >= left - SLACK
+        and extent[1] >= top - SLACK
+        and extent[2] <= right + SLACK
+        and extent[3] <= bottom + SLACK
+    )
+
+
+def extent_of(box: object, spec: Spec) -> tuple[float, float, float, float]:
+    if isinstance(box, TextBox):
+        left = box.x + (box.width - box.line.width if box.line.rtl else 0)
+        return (left, box.y, left + box.line.width, text_bottom(box, spec))
+    if isinstance(box, ImageBox):
+        return (box.x, box.y, box.x + box.width, box.y + box.height)
+    if isinstance(box, AvatarBox):
+        return (box.x, box.y, box.x + box.diameter, box.y + box.diameter)
+    assert isinstance(box, RuleBox)
+    return (box.x, box.y, box.x + box.width, box.y)
+
+
 def assert_inside(page: Page, spec: Spec) -> None:
     cx, cy, cw, ch = page.card
-    assert cx >= 0 and cy >= 0 and cx + cw <= page.width + SLACK and cy + ch <= page.height + SLACK
-    right, bottom = cx + cw + SLACK, cy + ch + SLACK
-    footer: list[TextBox] = []
+    card = (cx, cy, cx + cw, cy + ch)
+    assert within(card, (0, 0, page.width, page.height)), page.card
+    band = (0, cy + ch, page.width, page.height)
+    footer = [box for box in page.boxes if isinstance(box, TextBox) and box.role in ("footer", "number")]
     for box in page.boxes:
-        if isinstance(box, TextBox) and box.role in ("footer", "number"):
-            footer.append(box)
-            continue
-        if isinstance(box, TextBox):
-            left = box.x + (box.width - box.line.width if box.line.rtl else 0)
-            extent = (left, box.y, left + box.line.width, text_bottom(box, spec))
-        elif isinstance(box, ImageBox):
-            extent = (box.x, box.y, box.x + box.width, box.y + box.height)
-        elif isinstance(box, AvatarBox):
-            extent = (box.x, box.y, box.x + box.diameter, box.y + box.diameter)
-        else:
-            extent = (box.x, box.y, box.x + box.width, box.y)
-        assert extent[0] >= cx - SLACK and extent[1] >= cy - SLACK, (box, page.card)
-        assert extent[2] <= right and extent[3] <= bottom, (box, page.card)
-    for box in footer:
-        assert box.x >= 0 and box.x + box.line.width <= page.width + SLACK, box
-        assert box.y >= cy + ch - SLACK and text_bottom(box, spec) <= page.height + SLACK, box
+        assert within(extent_of(box, spec), band if box in footer else card), (box, page.card)
     if len(footer) == 2:
         first, second = sorted(footer, key=lambda box: box.x)
         assert first.x + first.line.width < second.x, footer
