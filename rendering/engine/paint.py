@@ -8,6 +8,7 @@ size and style."""
 import hashlib
 import io
 import math
+import unicodedata
 from functools import lru_cache
 
 import numpy
@@ -18,9 +19,10 @@ from rendering.engine.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
 from rendering.engine.spec import Spec
 from rendering.engine.text import fonts, shaping
 from rendering.engine.text.bidi import visual_segments
-from rendering.engine.text.runs import EMOJI_ADVANCE, split_runs
+from rendering.engine.text.runs import EMOJI_ADVANCE, Run, drawn_as_emoji, han_language, split_runs
 
 SUPERSAMPLE = 4
+AVATAR_WEIGHT = 700  # the initial on a picture-less avatar
 
 
 def mix_colour(first: str, second: str, share: float) -> tuple[int, int, int]:
@@ -138,17 +140,12 @@ def paint_card(image: Image.Image, card: tuple[float, float, float, float], spec
 # --- Text ---------------------------------------------------------------------
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=256)
 def emoji_tile(grapheme: str, size: int) -> Image.Image | None:
-    font = fonts.emoji_font()
-    if font is None:
+    """The colour emoji scaled to a `size`-pixel line (at most a few KB each)."""
+    glyph = shaping.emoji_bitmap(grapheme)
+    if glyph is None:
         return None
-    tile = Image.new("RGBA", (fonts.EMOJI_BITMAP_SIZE * 2, fonts.EMOJI_BITMAP_SIZE * 2), (0, 0, 0, 0))
-    ImageDraw.Draw(tile).text((0, 0), grapheme, font=font, embedded_color=True)
-    box = tile.getbbox()
-    if box is None:
-        return None
-    glyph = tile.crop(box)
     scale = size / fonts.EMOJI_BITMAP_SIZE
     return glyph.resize(
         (max(round(glyph.width * scale), 1), max(round(glyph.height * scale), 1)), Image.Resampling.LANCZOS
@@ -157,23 +154,40 @@ def emoji_tile(grapheme: str, size: int) -> Image.Image | None:
 
 def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
     """The line's direction segments left to right on screen; inside each,
-    the font runs in reading order for its direction, shaped by raqm."""
+    the font runs in reading order for its direction, shaped by HarfBuzz.
+    Runs are split as `runs.measure` splits them, so the line is as wide
+    as layout measured."""
     size, weight, colour = spec.text_role(box.role)
-    ink = hex_rgba(colour)
     x = box.x + (box.width - box.line.width if box.line.rtl else 0)
     # Every font run sits on the line's baseline, set by the style's font,
     # whatever the fallback fonts' own ascenders.
-    baseline = round(box.y + shaping.font(fonts.font_chain(spec.font)[0], size, weight).ascender)
+    baseline = round(box.y + shaping.font(fonts.style_face(spec.font), size, weight).ascender)
+    language = han_language(box.line.text)
     for segment in visual_segments(box.line.text, box.line.rtl):
-        runs = split_runs(segment.text, spec.font)
-        direction = "rtl" if segment.rtl else "ltr"
-        for run in reversed(runs) if segment.rtl else runs:
-            if run.face is None:
-                x = draw_emoji(image, run.text, x, baseline, size, rtl=segment.rtl)
-                continue
-            shaped = shaping.shape(run.text, run.face, size, weight, direction)
-            shaping.draw_run(image, shaped, shaping.font(run.face, size, weight), x, baseline, ink)
-            x += shaped.width
+        runs = split_runs(segment.text, spec.font, weight, language)
+        x = draw_runs(image, runs, x, baseline, size, weight, hex_rgba(colour), rtl=segment.rtl)
+
+
+def draw_runs(
+    image: Image.Image,
+    runs: tuple[Run, ...],
+    x: float,
+    baseline: int,
+    size: int,
+    weight: int,
+    ink: tuple[int, int, int, int],
+    *,
+    rtl: bool = False,
+) -> float:
+    """One direction segment's runs from `x`; returns where the next starts."""
+    for run in reversed(runs) if rtl else runs:
+        if run.face is None:
+            x = draw_emoji(image, run.text, x, baseline, size, rtl=rtl)
+            continue
+        shaped = shaping.shape(run.text, run.face, size, weight, "rtl" if rtl else "ltr")
+        shaping.draw_run(image, shaped, shaping.font(run.face, size, weight), x, baseline, ink)
+        x += shaped.width
+    return x
 
 
 def draw_emoji(
@@ -263,12 +277,35 @@ def draw_avatar(image: Image.Image, box: AvatarBox, spec: Spec, avatar: bytes | 
         return
     disc = Image.new("RGB", (diameter, diameter), avatar_colour(name or "?"))
     image.paste(disc, (x, y), circle_mask(diameter))
-    initial = (name.strip()[:1] or "?").upper()
-    face = fonts.font_chain(spec.font)[0]
-    font = fonts.load(face, round(diameter * 0.45), 700)
-    ImageDraw.Draw(image).text(
-        (x + diameter / 2, y + diameter / 2), initial, font=font, fill="white", anchor="mm"
-    )
+    initial = initial_image(avatar_initial(name), spec.font, round(diameter * 0.45))
+    if initial is not None:
+        image.paste(
+            initial, (x + (diameter - initial.width) // 2, y + (diameter - initial.height) // 2), initial
+        )
+
+
+def avatar_initial(name: str) -> str:
+    """The name's first letter (or emoji) as a whole grapheme cluster, in
+    capitals where the script has them: "ω" → "Ω", "ß" and "ა" stay."""
+    for cluster in segmentation.graphemes(name, True):
+        if unicodedata.category(cluster[0])[0] in "LNS" or drawn_as_emoji(cluster):
+            titled = cluster.title()
+            return titled if len(segmentation.graphemes(titled, True)) == 1 else cluster
+    return "?"
+
+
+@lru_cache(maxsize=32)
+def initial_image(initial: str, family: str, size: int) -> Image.Image | None:
+    """The initial drawn white with the fallback fonts (an emoji in colour),
+    cropped to its ink so it can be centred on the disc."""
+    runs = split_runs(initial, family, AVATAR_WEIGHT)
+    if runs and runs[0].face is None:
+        return emoji_tile(initial, size)
+    # White with no alpha, so the glyphs' edges blend from white, not black.
+    layer = Image.new("RGBA", (size * 4, size * 3), (255, 255, 255, 0))
+    draw_runs(layer, runs, size, size * 2, size, AVATAR_WEIGHT, (255, 255, 255, 255))
+    box = layer.getbbox()
+    return layer.crop(box) if box else None
 
 
 # --- The page -----------------------------------------------------------------

@@ -157,7 +157,9 @@ def test_a_style_with_no_text_column_is_refused_not_looped(changes, field):
 
 def test_a_slide_with_no_room_under_the_header_is_refused():
     with pytest.raises(Unrenderable) as refused:
-        lay_out_carousel(thread(), metrics(height=540, padding=40, card_padding=16, body_size=60, line_height=84))
+        lay_out_carousel(
+            thread(), metrics(height=540, padding=40, card_padding=16, body_size=60, line_height=84)
+        )
 
     assert refused.value.field == "style.text.size"
     assert "room under the header" in refused.value.message

@@ -15,7 +15,6 @@ from rendering.engine.renderer import lay_out, render
 from rendering.engine.spec import spec_from_style
 from rendering.engine.text import fonts
 from rendering.engine.text.runs import split_runs
-from tests.conftest import require_service
 from threads.importers import import_json, import_text
 from threads.style import style_validate
 
@@ -124,11 +123,6 @@ def test_the_seed_thread_is_an_eleven_slide_carousel():
 
 
 def test_no_character_of_any_script_falls_to_a_font_without_it():
-    cjk = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-    require_service(
-        cjk.exists() and fonts.emoji_face() is not None,
-        "Noto CJK, core and colour emoji fonts from Debian",
-    )
     text = MULTI_SCRIPT["posts"][0]["text"]
 
     for run in split_runs(text, "Inter"):
@@ -137,13 +131,12 @@ def test_no_character_of_any_script_falls_to_a_font_without_it():
         covered = fonts.coverage(run.face)
         for grapheme in segmentation.graphemes(run.text, True):
             for char in grapheme:
-                if char.isspace() or char in "\u200d\ufe0f":
+                if char.isspace() or char in "\u200d\ufe0e\ufe0f":
                     continue
                 assert ord(char) in covered, f"{char!r} ({hex(ord(char))}) drawn with {run.face.path}"
 
 
-def test_emoji_become_colour_images(marisol):
-    require_service(fonts.emoji_face() is not None, "Noto Color Emoji (Debian fonts-noto-color-emoji)")
+def test_emoji_become_colour_images():
     runs = split_runs("Hi 👋🏽 and 🇬🇷", "Inter")
 
     assert [run.text for run in runs if run.face is None] == ["👋🏽", "🇬🇷"]
@@ -151,7 +144,6 @@ def test_emoji_become_colour_images(marisol):
 
 def test_multi_script_card_matches_its_reference():
     """A golden image, compared with a small tolerance (font hinting may move a pixel)."""
-    require_service(fonts.emoji_face() is not None, "Noto fonts from Debian")
     data = input_from_imported(import_json(MULTI_SCRIPT))
     file = render(data=data, style=style_validate({}), kind="cards", fmt="png", scale=1)[0]
     image = open_image(file.content).convert("RGB")
@@ -196,7 +188,7 @@ def draw_line(text: str, colour: str, x: float = 10.25) -> Image.Image:
     from rendering.engine.paint import hex_rgba
     from rendering.engine.text import shaping as glyphs
 
-    face = fonts.font_chain("Inter")[0]
+    face = fonts.style_face("Inter")
     image = Image.new("RGB", (800, 60), "white")
     shaped = glyphs.shape(text, face, 24)
     glyphs.draw_run(image, shaped, glyphs.font(face, 24), x, 40, hex_rgba(colour))
@@ -206,7 +198,7 @@ def draw_line(text: str, colour: str, x: float = 10.25) -> Image.Image:
 def test_text_from_the_glyph_cache_matches_text_drawn_cold():
     from rendering.engine.text import shaping as glyphs
 
-    glyphs.font.cache_clear()
+    glyphs.sized_font.cache_clear()
     cold = draw_line("Kerning: AVAWAY, office", "#111111")
     warm = draw_line("Kerning: AVAWAY, office", "#111111")
     assert ImageChops.difference(cold, warm).getbbox() is None

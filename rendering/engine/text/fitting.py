@@ -2,7 +2,7 @@
 shrunk within a legible range and then cut. Pure: widths come from the
 measures passed in."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import unicode_segmentation_rs as segmentation
@@ -44,7 +44,7 @@ def fit_block(
     *,
     width: float,
     height: float,
-    sizes: range,
+    sizes: Sequence[int],
     measure_at: Callable[[int], Measure],
     leading: float,
 ) -> FittedText:

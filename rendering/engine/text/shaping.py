@@ -8,10 +8,15 @@ a variable font); from the cache a line costs about 0.3 ms.
 
 Widths for layout come from the same shaping, so what layout measures is
 what painting draws. Outlines are drawn unhinted, as browsers do at these
-sizes, which keeps advances exact at any scale."""
+sizes, which keeps advances exact at any scale.
+
+Colour emoji come from the same shaping (so a ZWJ sequence or a flag
+becomes the font's one glyph) and the PNG the font holds for that glyph."""
 
 import ctypes
+import io
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,11 +24,14 @@ import freetype
 import uharfbuzz as harfbuzz
 from PIL import Image
 
-from rendering.engine.text.fonts import Face
+from rendering.engine.text.fonts import Face, emoji_face
 
 SUBPIXELS = 4  # horizontal positions a glyph is drawn at, per pixel
 GLYPHS_PER_FONT = 4096  # masks kept per font before the cache starts again
 LOAD_FLAGS = freetype.FT_LOAD_RENDER | freetype.FT_LOAD_NO_HINTING
+# A mark alone in its run (its base is in another font) is drawn as it is,
+# not on the dotted circle HarfBuzz gives a mark without a base.
+LONE_MARK_FLAGS = harfbuzz.BufferFlags.DO_NOT_INSERT_DOTTED_CIRCLE
 
 
 @dataclass(frozen=True)
@@ -84,16 +92,21 @@ def bitmap_mask(bitmap: freetype.Bitmap) -> Image.Image | None:
 
 
 @lru_cache(maxsize=64)
-def harfbuzz_face(path: str) -> harfbuzz.Face:
-    return harfbuzz.Face(harfbuzz.Blob.from_file_path(path), 0)
+def harfbuzz_face(path: str, index: int = 0) -> harfbuzz.Face:
+    return harfbuzz.Face(harfbuzz.Blob.from_file_path(path), index)
 
 
-@lru_cache(maxsize=256)
 def font(face: Face, size: int, weight: int = 400) -> Font:
     """The face at `size` pixels; variable faces at `weight` and, where they
     have the axis, the optical size matching the pixel size."""
-    shaper = harfbuzz.Font(harfbuzz_face(face.path))
-    outlines = freetype.Face(face.path, 0)
+    # A static face is the same at every weight: one glyph cache for all.
+    return sized_font(face, size, weight if face.variable else 400)
+
+
+@lru_cache(maxsize=128)
+def sized_font(face: Face, size: int, weight: int) -> Font:
+    shaper = harfbuzz.Font(harfbuzz_face(face.path, face.index))
+    outlines = freetype.Face(face.path, face.index)
     outlines.set_char_size(size * 64)
     if face.variable:
         wanted = {"wght": weight, "opsz": size}
@@ -122,6 +135,10 @@ def shape(text: str, face: Face, size: int, weight: int = 400, direction: str | 
     buffer.guess_segment_properties()
     if direction:
         buffer.direction = direction
+    if face.language:
+        buffer.language = face.language
+    if unicodedata.category(text[:1])[:1] == "M":
+        buffer.flags = LONE_MARK_FLAGS
     harfbuzz.shape(current.shaper, buffer, {})
     glyphs, pen = [], 0
     for info, position in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
@@ -155,3 +172,34 @@ def draw_run(
         mask = glyph.mask if alpha == 255 else glyph.mask.point(lambda value: value * alpha // 255)
         left, top = whole + glyph.left, baseline - round(dy) - glyph.top
         core.paste(ink, (left, top, left + mask.width, top + mask.height), mask.im)
+
+
+@lru_cache(maxsize=1)
+def emoji_shaper() -> harfbuzz.Font:
+    return harfbuzz.Font(harfbuzz_face(emoji_face().path))
+
+
+def emoji_glyph(cluster: str) -> int:
+    """The emoji font's glyph for the cluster; for a sequence the font does
+    not have (a newer ZWJ sequence), that of its first character; 0: none."""
+    for text in (cluster, cluster[0]):
+        buffer = harfbuzz.Buffer()
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        buffer.flags = harfbuzz.BufferFlags.REMOVE_DEFAULT_IGNORABLES
+        harfbuzz.shape(emoji_shaper(), buffer, {})
+        glyphs = [info.codepoint for info in buffer.glyph_infos]
+        if len(glyphs) == 1 and glyphs[0]:
+            return int(glyphs[0])
+    return 0
+
+
+def emoji_bitmap(cluster: str) -> Image.Image | None:
+    """The cluster's colour glyph (a PNG in the font, 136×128), cropped to its ink."""
+    glyph_id = emoji_glyph(cluster)
+    if not glyph_id:
+        return None
+    png = emoji_shaper().get_glyph_color_png(glyph_id)
+    tile = Image.open(io.BytesIO(bytes(png.data))).convert("RGBA")
+    box = tile.getbbox()
+    return tile.crop(box) if box else None

@@ -1,0 +1,1 @@
+"""The font files that ship with the renderer and the index of what they cover."""
