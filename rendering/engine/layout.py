@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from rendering.engine.text.bidi import is_rtl
+from rendering.engine.text.bidi import is_rtl, isolate
 from rendering.engine.text.breaking import Line, Measure, wrap
 from rendering.engine.text.fitting import FittedText, ellipsize, fit_block
 
@@ -174,11 +174,6 @@ def is_blank(text: str) -> bool:
     return all(char.isspace() or unicodedata.category(char) in INVISIBLE for char in text)
 
 
-def isolate(text: str) -> str:
-    """`text` as a left-to-right isolate (LRI … PDI), whatever surrounds it."""
-    return f"\u2066{text}\u2069"
-
-
 def paragraphs(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     return [part.strip("\n") for part in text.split("\n\n") if part.strip()]
@@ -281,7 +276,7 @@ def header_rows(thread: ThreadInfo, width: float, metrics: Metrics, rtl: bool) -
     if metrics.show_handle and thread.handle:
         measure = metrics.measure["handle"]
         handle = ellipsize(f"@{thread.handle}", width, measure)
-        # An isolate: `@` stays at the handle's start in any header direction.
+        # An isolate: the handle is ordered by itself in any header direction.
         rows.append(("handle", Line(isolate(handle), measure(handle), rtl)))
     return [(role, line) for role, line in rows if line.text]
 

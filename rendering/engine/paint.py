@@ -15,13 +15,18 @@ import numpy
 import unicode_segmentation_rs as segmentation
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
+from rendering.engine.cache import MB, ByteBoundedCache, bounded_images, image_bytes
 from rendering.engine.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
 from rendering.engine.spec import Spec
 from rendering.engine.text import fonts, shaping
-from rendering.engine.text.bidi import visual_segments
 from rendering.engine.text.runs import EMOJI_ADVANCE, Run, drawn_as_emoji, han_language, split_runs
 
 SUPERSAMPLE = 4
+GRADIENT_ROWS = 256  # a band of a 3240-wide page in floats is 3 MB
+SHADOW_COLOUR, SHADOW_DARKNESS = (10, 12, 30), 0.28
+# Page grounds kept for reuse: eight 1080×1350 slides, or two at scale 2;
+# one at scale 3 (52 MB) is made for each page instead.
+GROUNDS = ByteBoundedCache(48 * MB, image_bytes)
 AVATAR_WEIGHT = 700  # the initial on a picture-less avatar
 
 
@@ -52,13 +57,13 @@ def gradient_lut(stops: tuple[tuple[str, float], ...], steps: int = 1024) -> num
     return numpy.stack(channels, axis=1).astype(numpy.float32)
 
 
-@lru_cache(maxsize=16)
 def background(spec_key: tuple, width: int, height: int) -> Image.Image:
-    """The canvas background, built once per style and size. A CSS linear
-    gradient: the angle points where it goes (0° up, 90° right), the line
-    as long as CSS makes it. Colours are interpolated in float and rounded
-    once, so neighbouring bands differ by one level of 255, below what eyes
-    see; a noise dither was tried and doubled PNG sizes for no visible gain."""
+    """The canvas background. A CSS linear gradient: the angle points where
+    it goes (0° up, 90° right), the line as long as CSS makes it. Colours
+    are interpolated in float and rounded once, so neighbouring bands differ
+    by one level of 255, below what eyes see; a noise dither was tried and
+    doubled PNG sizes for no visible gain. Computed a band of rows at a time:
+    the whole 3240×4050 page in floats at once took 400 MB."""
     kind, value = spec_key
     if kind == "solid":
         return Image.new("RGB", (width, height), hex_rgba(value)[:3])
@@ -67,11 +72,13 @@ def background(spec_key: tuple, width: int, height: int) -> Image.Image:
     dx, dy = math.sin(radians), -math.cos(radians)
     length = abs(width * dx) + abs(height * dy)
     xs = (numpy.arange(width, dtype=numpy.float32) - width / 2) * (dx / length)
-    ys = (numpy.arange(height, dtype=numpy.float32) - height / 2) * (dy / length)
-    t = numpy.clip(ys[:, None] + xs[None, :] + 0.5, 0.0, 1.0)
-    lut = gradient_lut(stops)
-    pixels = lut[(t * (len(lut) - 1)).astype(numpy.int32)]
-    return Image.fromarray(numpy.clip(pixels + 0.5, 0, 255).astype(numpy.uint8), "RGB")
+    ys = (numpy.arange(height, dtype=numpy.float32) - height / 2) * (dy / length) + 0.5
+    lut = numpy.clip(gradient_lut(stops) + 0.5, 0, 255).astype(numpy.uint8)
+    pixels = numpy.empty((height, width, 3), dtype=numpy.uint8)
+    for top in range(0, height, GRADIENT_ROWS):
+        band = numpy.clip(ys[top : top + GRADIENT_ROWS, None] + xs[None, :], 0.0, 1.0)
+        pixels[top : top + GRADIENT_ROWS] = lut[(band * (len(lut) - 1)).astype(numpy.int32)]
+    return Image.fromarray(pixels, "RGB")
 
 
 # --- Shapes -----------------------------------------------------------------
@@ -85,14 +92,16 @@ def corner(radius: int) -> Image.Image:
     return big.resize((radius * 2, radius * 2), Image.Resampling.LANCZOS).crop((0, 0, radius, radius))
 
 
-@lru_cache(maxsize=64)
-def rounded_mask(width: int, height: int, radius: int) -> Image.Image:
-    """A rounded rectangle's alpha: solid, with anti-aliased corners."""
-    mask = Image.new("L", (width, height), 255)
+@bounded_images(16 * MB)
+def rounded_mask(width: int, height: int, radius: int, opacity: float = 1.0) -> Image.Image:
+    """A rounded rectangle's alpha: solid (or `opacity`), with anti-aliased corners."""
+    mask = Image.new("L", (width, height), round(255 * opacity))
     radius = min(radius, width // 2, height // 2)
     if radius <= 0:
         return mask
     top_left = corner(radius)
+    if opacity < 1:
+        top_left = top_left.point(lambda value: round(value * opacity))
     mask.paste(top_left, (0, 0))
     mask.paste(top_left.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (width - radius, 0))
     mask.paste(top_left.transpose(Image.Transpose.FLIP_TOP_BOTTOM), (0, height - radius))
@@ -100,41 +109,44 @@ def rounded_mask(width: int, height: int, radius: int) -> Image.Image:
     return mask
 
 
-@lru_cache(maxsize=16)
 def circle_mask(diameter: int) -> Image.Image:
     return rounded_mask(diameter, diameter, diameter // 2)
 
 
-@lru_cache(maxsize=16)
+@bounded_images(16 * MB)
 def shadow(width: int, height: int, radius: int, blur: int) -> Image.Image:
     """A soft shadow for a card: its shape, blurred, as an alpha mask."""
     margin = blur * 3
     canvas = Image.new("L", (width + 2 * margin, height + 2 * margin), 0)
     canvas.paste(rounded_mask(width, height, radius), (margin, margin))
-    return canvas.filter(ImageFilter.GaussianBlur(blur))
+    return canvas.filter(ImageFilter.GaussianBlur(blur)).point(lambda value: round(value * SHADOW_DARKNESS))
 
 
-@lru_cache(maxsize=16)
-def base(spec: Spec, width: int, height: int, card: tuple[float, float, float, float]) -> Image.Image:
-    """Background, shadow and card: the same for every slide of a carousel,
-    so built once per style and size."""
-    image = background(spec.background_key, width, height).convert("RGBA")
-    paint_card(image, card, spec)
-    return image.convert("RGB")
+def ground(spec: Spec, width: int, height: int, card: tuple[float, float, float, float]) -> Image.Image:
+    """A page's background, shadow and card, to draw on: the same for every
+    slide of a carousel, so kept (a copy is handed out) unless it is too big
+    to keep, when the one made is handed out itself."""
+    key = (spec, width, height, card)
+    kept = GROUNDS.get(key)
+    if isinstance(kept, Image.Image):
+        return kept.copy()
+    made = background(spec.background_key, width, height)
+    paint_card(made, card, spec)
+    GROUNDS.put(key, made)
+    return made.copy() if GROUNDS.get(key) is made else made
 
 
 def paint_card(image: Image.Image, card: tuple[float, float, float, float], spec: Spec) -> None:
+    """The card's shadow and its colour pasted through their masks straight
+    onto the page: no page-sized layers (four of them at scale 3 were 200 MB)."""
     x, y, width, height = (round(v) for v in card)
     radius = min(round(spec.radius), width // 2, height // 2)
     if spec.shadow:
         blur = max(round(spec.unit * 10), 2)
-        soft = shadow(width, height, radius, blur)
-        darkness = soft.point(lambda value: value * 0.28)
-        image.paste((10, 12, 30), (x - blur * 3, y - blur * 3 + round(spec.unit * 6)), darkness)
-    fill = Image.new("RGBA", (width, height), hex_rgba(spec.card_colour, spec.opacity))
-    layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    layer.paste(fill, (0, 0), rounded_mask(width, height, radius))
-    image.alpha_composite(layer, (x, y))
+        position = (x - blur * 3, y - blur * 3 + round(spec.unit * 6))
+        image.paste(SHADOW_COLOUR, position, shadow(width, height, radius, blur))
+    mask = rounded_mask(width, height, radius, round(spec.opacity, 3))
+    image.paste(hex_rgba(spec.card_colour)[:3], (x, y), mask)
 
 
 # --- Text ---------------------------------------------------------------------
@@ -158,12 +170,14 @@ def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
     Runs are split as `runs.measure` splits them, so the line is as wide
     as layout measured."""
     size, weight, colour = spec.text_role(box.role)
+    if box.size is not None:
+        size = round(box.size)  # a title or watermark fitted to its box
     x = box.x + (box.width - box.line.width if box.line.rtl else 0)
     # Every font run sits on the line's baseline, set by the style's font,
     # whatever the fallback fonts' own ascenders.
     baseline = round(box.y + shaping.font(fonts.style_face(spec.font), size, weight).ascender)
     language = han_language(box.line.text)
-    for segment in visual_segments(box.line.text, box.line.rtl):
+    for segment in box.line.segments:
         runs = split_runs(segment.text, spec.font, weight, language)
         x = draw_runs(image, runs, x, baseline, size, weight, hex_rgba(colour), rtl=segment.rtl)
 
@@ -228,14 +242,14 @@ def draw_placeholder(image: Image.Image, box: tuple[int, int, int, int], radius:
     image.paste(tile, (x, y), rounded_mask(width, height, min(radius, width // 2, height // 2)))
 
 
-@lru_cache(maxsize=32)
+@bounded_images(16 * MB)
 def placeholder_ground(width: int, height: int, muted: str, card: str) -> Image.Image:
     """The card's colour with a hint of the muted text colour."""
     tint = Image.new("RGB", (width, height), hex_rgba(muted)[:3])
     return Image.blend(Image.new("RGB", (width, height), hex_rgba(card)[:3]), tint, 0.12)
 
 
-@lru_cache(maxsize=32)
+@bounded_images(16 * MB)
 def placeholder_tile(width: int, height: int, radius: int, muted: str, card: str, unit: float) -> Image.Image:
     """A faint frame with a picture icon where an image was not imported."""
     tile = placeholder_ground(width, height, muted, card).copy()
@@ -314,7 +328,7 @@ def initial_image(initial: str, family: str, size: int) -> Image.Image | None:
 def paint(
     page: Page, spec: Spec, pictures: dict[tuple[int, int], bytes | None], avatar: bytes | None, author: str
 ) -> Image.Image:
-    image = base(spec, page.width, page.height, page.card).copy()
+    image = ground(spec, page.width, page.height, page.card)
     for box in page.boxes:
         if isinstance(box, TextBox):
             draw_text(image, box, spec)
