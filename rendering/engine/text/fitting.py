@@ -10,6 +10,8 @@ import unicode_segmentation_rs as segmentation
 from rendering.engine.text.breaking import Line, Measure, wrap
 
 ELLIPSIS = "\u2026"
+# An ellipsis goes after the last whole word if that keeps this share of the text.
+WHOLE_WORD_SHARE = 0.4
 
 
 def ellipsize(text: str, width: float, measure: Measure) -> str:
@@ -29,7 +31,15 @@ def ellipsize(text: str, width: float, measure: Measure) -> str:
             high = middle - 1
     if low == 0:
         return ELLIPSIS if measure(ELLIPSIS) <= width else ""
-    return "".join(graphemes[:low]).rstrip() + ELLIPSIS
+    return "".join(graphemes[: word_end(graphemes, low)]).rstrip() + ELLIPSIS
+
+
+def word_end(graphemes: list[str], fits: int) -> int:
+    """Where to cut a head of `fits` graphemes: after its last whole word
+    when that keeps most of it ("building…", not "building resilie…"),
+    else where it fits (names with no spaces, Thai, CJK)."""
+    space = max((at for at in range(fits) if graphemes[at].isspace()), default=0)
+    return space if space >= fits * WHOLE_WORD_SHARE else fits
 
 
 @dataclass(frozen=True)
