@@ -25,7 +25,7 @@ django.setup()
 from rendering.adapters import input_from_imported
 from rendering.engine import outputs
 from rendering.engine.paint import paint
-from rendering.engine.renderer import lay_out, render
+from rendering.engine.renderer import lay_out, render, render_page
 from rendering.engine.spec import spec_from_style
 from threads.importers import import_text
 from threads.style import style_validate
@@ -157,6 +157,9 @@ def main() -> None:
         for warm in (False, True)
     )
     png = render(data=data, style=style, kind="carousel", fmt="png")
+    scale_three = peak_growth_mb(
+        lambda: render_page(data=data, style=style, kind="carousel", page=2, fmt="png", scale=3)
+    )
     print(f"input: {source.name}, {len(data.thread.posts)} posts, {slides} slides 1080x1350, rounds {rounds}")
     print(f"{'what':34} {'ms':>9}  unit")
     for name, value, unit in rows:
@@ -169,6 +172,7 @@ def main() -> None:
     print(f"{'fresh worker: first slide':34} {warmed[2] * 1000:9.1f}  ms after warm-up")
     print(f"{'fresh process: whole carousel':34} {cold[3] * 1000:9.1f}  ms incl. start-up")
     print(f"{'fresh process: peak RSS':34} {cold[5]:9.1f}  MB ({cold[5] - cold[4]:.1f} MB above start-up)")
+    print(f"{'slide at scale 3 (3240x4050)':34} {scale_three:9.1f}  MB peak RSS above the warm process")
     print(f"{'PNG size, median slide':34} {statistics.median(len(f.content) for f in png) / 1024:9.1f}  KB")
 
 

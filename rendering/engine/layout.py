@@ -412,23 +412,29 @@ def room_problem(metrics: Metrics) -> Unrenderable | None:
     body = metrics.body_size
     needed = MIN_COLUMN_EM * body
     if metrics.column < needed:
-        return too_tight(metrics, "wide", metrics.column, needed, metrics.width)
+        return too_tight(metrics, "wide", metrics.column, needed, needed)
     if metrics.height is None:
         return footer_problem(metrics)
-    used = 2 * (metrics.padding + metrics.card_padding) + metrics.footer_height
-    used += max(metrics.avatar, body * HEADER_ROW_EM * 2) + metrics.gap
+    header = max(metrics.avatar, body * HEADER_ROW_EM * 2) + metrics.gap
+    used = 2 * (metrics.padding + metrics.card_padding) + metrics.footer_height + header
     needed = MIN_SLIDE_LINES * metrics.line_height
     if metrics.height - used < needed:
-        return too_tight(metrics, "tall", metrics.height - used, needed, metrics.height)
+        return too_tight(metrics, "tall", metrics.height - used, needed, needed + header)
     return footer_problem(metrics)
 
 
-def too_tight(metrics: Metrics, way: str, left: float, needed: float, extent: float) -> Unrenderable:
+def too_tight(metrics: Metrics, way: str, left: float, needed: float, text_part: float) -> Unrenderable:
+    """The refusal, naming the setting that takes the largest share of the
+    page's extent: a padding, or the text size (`text_part`: what the text
+    size makes, the lines and the header)."""
     unit = metrics.unit
-    paddings = 2 * (metrics.padding + metrics.card_padding)
-    setting = "canvas.padding" if metrics.padding >= metrics.card_padding else "card.padding"
-    if paddings < extent / 3:
-        setting = "text.size"
+    extent = metrics.width if way == "wide" else slide_height(metrics)
+    shares = {
+        "canvas.padding": 2 * metrics.padding,
+        "card.padding": 2 * metrics.card_padding,
+        "text.size": text_part,
+    }
+    setting = max(shares, key=lambda name: shares[name])
     what = "text column" if way == "wide" else "room under the header"
     page = "card" if metrics.height is None else "carousel slide"
     return Unrenderable(
