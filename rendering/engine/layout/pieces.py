@@ -1,0 +1,117 @@
+"""The parts every page has: the header (avatar, name, handle), the post's
+blocks placed, and the footer (watermark and slide number)."""
+
+from collections.abc import Sequence
+
+from rendering.engine.layout.blocks import Block, image_grid
+from rendering.engine.layout.model import (
+    HEADER_ROW_EM,
+    WATERMARK,
+    AvatarBox,
+    Metrics,
+    PostInfo,
+    TextBox,
+    ThreadInfo,
+)
+from rendering.engine.text.bidi import is_rtl, isolate
+from rendering.engine.text.breaking import Line, Measure
+from rendering.engine.text.fitting import ellipsize
+
+# --- Pieces of a card -------------------------------------------------------
+
+
+def header(thread: ThreadInfo, x: float, y: float, column: float, metrics: Metrics) -> tuple[list, float]:
+    """Avatar, name and @handle; returns the boxes and the height used.
+    A right-to-left name mirrors the header: the avatar on the right, the
+    rows aligned to it. Names and handles are cut with an ellipsis to their
+    box, never drawn past it."""
+    rtl = is_rtl(thread.author_name)
+    boxes: list = []
+    avatar = metrics.avatar if metrics.show_avatar else 0.0
+    beside = avatar + metrics.gap if avatar else 0.0
+    if avatar:
+        boxes.append(AvatarBox(x + column - avatar if rtl else x, y, avatar))
+    text_x, text_width = (x if rtl else x + beside), column - beside
+    rows = header_rows(thread, text_width, metrics, rtl)
+    row_height = metrics.body_size * HEADER_ROW_EM
+    top = y + max((avatar - row_height * len(rows)) / 2, 0)
+    for index, (role, line) in enumerate(rows):
+        boxes.append(TextBox(text_x, top + index * row_height, text_width, line, role))
+    return boxes, max(avatar, row_height * len(rows))
+
+
+def header_rows(thread: ThreadInfo, width: float, metrics: Metrics, rtl: bool) -> list[tuple[str, Line]]:
+    rows: list[tuple[str, Line]] = []
+    if metrics.show_name and thread.author_name:
+        rows.append(("name", fitted_line(thread.author_name, width, metrics.measure["name"], rtl)))
+    if metrics.show_handle and thread.handle:
+        measure = metrics.measure["handle"]
+        handle = ellipsize(f"@{thread.handle}", width, measure)
+        # An isolate: the handle is ordered by itself in any header direction.
+        rows.append(("handle", Line(isolate(handle), measure(handle), rtl)))
+    return [(role, line) for role, line in rows if line.text]
+
+
+def fitted_line(text: str, width: float, measure: Measure, rtl: bool) -> Line:
+    fitted = ellipsize(text, width, measure)
+    return Line(fitted, measure(fitted), rtl)
+
+
+def place_blocks(
+    blocks: Sequence[Block], posts: Sequence[PostInfo], x: float, y: float, column: float, metrics: Metrics
+) -> list:
+    boxes: list = []
+    for block in blocks:
+        if block.kind == "line" and block.line is not None:
+            boxes.append(TextBox(x, y, column, block.line, "body"))
+        elif block.kind == "images":
+            images = posts[block.post].images
+            grid = block.height - metrics.gap
+            boxes.extend(
+                image_grid(images, x, y + metrics.gap, column, grid, block.post, metrics.radius * 0.5)
+            )
+        y += block.height
+    return boxes
+
+
+def footer(page_width: float, page_height: float, metrics: Metrics, number: str = "") -> list:
+    """The watermark centred and the slide number at the right, in the band
+    under the card. When they would meet, the watermark moves to the left;
+    on a canvas too narrow even for that it shrinks (the style validator
+    keeps it legible)."""
+    size = metrics.size("footer")
+    margin = footer_margin(metrics)
+    top = page_height - (metrics.padding + metrics.footer_height) / 2 - size * 0.6
+    boxes: list = []
+    right = page_width - margin
+    if number and metrics.slide_numbers:
+        width = metrics.measure["number"](number)
+        boxes.append(TextBox(right - width, top, width, Line(number, width), "number"))
+        right -= width + size
+    if metrics.watermark:
+        boxes.append(watermark_box(page_width, margin, right, top, metrics))
+    return boxes
+
+
+def footer_margin(metrics: Metrics) -> float:
+    """The footer lines up with the card's edges, but a wide padding does
+    not squeeze it: it keeps at least 80 % of the page's width."""
+    return max(min(metrics.padding, metrics.width * 0.1), metrics.size("footer"))
+
+
+def watermark_box(page_width: float, margin: float, right: float, top: float, metrics: Metrics) -> TextBox:
+    width = metrics.measure["footer"](WATERMARK)
+    x = (page_width - width) / 2
+    if x + width <= right:
+        return TextBox(x, top, width, Line(WATERMARK, width), "footer")
+    if margin + width <= right:
+        return TextBox(margin, top, width, Line(WATERMARK, width), "footer")
+    size = max(int(metrics.size("footer") * (right - margin) / width), 1)
+    width = metrics.measure_at("footer", size)(WATERMARK)
+    return TextBox(margin, top, width, Line(WATERMARK, width), "footer", size=size)
+
+
+def alt_text(thread: ThreadInfo, posts: Sequence[int]) -> str:
+    author = f"{thread.author_name} (@{thread.handle})" if thread.handle else thread.author_name
+    text = "\n\n".join(thread.posts[index].text for index in posts)
+    return f"{author}: {text}" if author else text
