@@ -17,17 +17,22 @@ import ctypes
 import io
 import threading
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import freetype
 import uharfbuzz as harfbuzz
 from PIL import Image
 
+from rendering.engine.cache import MB
 from rendering.engine.text.fonts import Face, emoji_face
 
 SUBPIXELS = 4  # horizontal positions a glyph is drawn at, per pixel
-GLYPHS_PER_FONT = 4096  # masks kept per font before the cache starts again
+# Glyph masks kept, all fonts together: a few thousand glyphs at slide
+# sizes. When full, every font's cache starts again.
+GLYPH_BUDGET = 32 * MB
 LOAD_FLAGS = freetype.FT_LOAD_RENDER | freetype.FT_LOAD_NO_HINTING
 # A mark alone in its run (its base is in another font) is drawn as it is,
 # not on the dotted circle HarfBuzz gives a mark without a base.
@@ -36,11 +41,41 @@ LONE_MARK_FLAGS = harfbuzz.BufferFlags.DO_NOT_INSERT_DOTTED_CIRCLE
 
 @dataclass(frozen=True)
 class Glyph:
-    """A glyph's coverage and where its top-left sits from the pen."""
+    """A glyph's coverage and where its top-left sits from the pen (the
+    mask's size and core kept: Pillow's properties cost per glyph drawn)."""
 
     mask: Image.Image | None  # None: nothing to draw (a space)
     left: int
     top: int
+    width: int = 0
+    height: int = 0
+    core: Any = None  # the mask's ImagingCore, what `paste` takes
+
+    @property
+    def bytes(self) -> int:
+        return self.width * self.height + 64
+
+
+class GlyphBudget:
+    """The bytes of glyph masks held by every font's cache."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.fonts: weakref.WeakSet[Font] = weakref.WeakSet()
+        self.lock = threading.Lock()
+
+    def charge(self, font: "Font", cost: int) -> None:
+        with self.lock:
+            if self.used + cost > self.budget:
+                for holder in list(self.fonts):
+                    holder.cache.clear()
+                self.used = 0
+            self.fonts.add(font)
+            self.used += cost
+
+
+GLYPHS = GlyphBudget(GLYPH_BUDGET)
 
 
 @dataclass(frozen=True)
@@ -52,7 +87,7 @@ class Shaped:
     width: float
 
 
-@dataclass
+@dataclass(eq=False)  # by identity: the glyph budget keeps a weak set of fonts
 class Font:
     """One face at one size and weight, for both shaping and drawing."""
 
@@ -69,13 +104,15 @@ class Font:
         if found is not None:
             return found
         with self.lock:  # a FreeType face draws one glyph at a time
-            if len(self.cache) >= GLYPHS_PER_FONT:
-                self.cache.clear()
             shift = freetype.Vector(subpixel * 64 // SUBPIXELS, 0)
             self.outlines.set_transform(freetype.Matrix(0x10000, 0, 0, 0x10000), shift)
             self.outlines.load_glyph(glyph_id, LOAD_FLAGS)
             slot = self.outlines.glyph
-            found = Glyph(bitmap_mask(slot.bitmap), slot.bitmap_left, slot.bitmap_top)
+            mask = bitmap_mask(slot.bitmap)
+            width, height = mask.size if mask is not None else (0, 0)
+            core = mask.im if mask is not None else None
+            found = Glyph(mask, slot.bitmap_left, slot.bitmap_top, width, height, core)
+            GLYPHS.charge(self, found.bytes)
             self.cache[key] = found
         return found
 
@@ -169,9 +206,9 @@ def draw_run(
         glyph = current.glyph(glyph_id, int((pen - whole) * SUBPIXELS))
         if glyph.mask is None:
             continue
-        mask = glyph.mask if alpha == 255 else glyph.mask.point(lambda value: value * alpha // 255)
+        mask = glyph.core if alpha == 255 else glyph.mask.point(lambda value: value * alpha // 255).im
         left, top = whole + glyph.left, baseline - round(dy) - glyph.top
-        core.paste(ink, (left, top, left + mask.width, top + mask.height), mask.im)
+        core.paste(ink, (left, top, left + glyph.width, top + glyph.height), mask)
 
 
 @lru_cache(maxsize=1)
