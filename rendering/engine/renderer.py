@@ -65,7 +65,7 @@ class RenderedFile:
     alt: str
 
 
-def metrics_for(spec: Spec) -> Metrics:
+def metrics_for(spec: Spec, limits: Limits | None = None) -> Metrics:
     measure: dict[str, Measure] = {}
     sizes: dict[str, float] = {}
     for role in ROLES:
@@ -88,6 +88,8 @@ def metrics_for(spec: Spec) -> Metrics:
         sizes=sizes,
         sized=partial(measure_role_at, spec),
         unit=spec.unit,
+        max_pixels=limits.max_pixels if limits else None,
+        max_pages=limits.max_pages if limits else None,
     )
 
 
@@ -95,10 +97,10 @@ def measure_role_at(spec: Spec, role: str, size: int) -> Measure:
     return Measurer(spec.font, size, spec.text_role(role)[1])
 
 
-def lay_out(data: RenderInput, spec: Spec, kind: str) -> list[Page]:
-    """The pages' geometry; refused when the style leaves no room or the
-    thread has nothing to draw."""
-    metrics = metrics_for(spec)
+def lay_out(data: RenderInput, spec: Spec, kind: str, limits: Limits | None = None) -> list[Page]:
+    """The pages' geometry; refused when the style leaves no room, the
+    thread has nothing to draw or the pages pass `limits`."""
+    metrics = metrics_for(spec, limits)
     lay_out_kind = {"cards": lay_out_cards, "thread": lay_out_thread, "carousel": lay_out_carousel}[kind]
     try:
         return lay_out_kind(data.thread, metrics)
@@ -151,7 +153,7 @@ def render(
     if fmt not in FORMATS or (fmt == "pdf" and kind != "carousel"):
         raise RenderRefused("must be png, jpeg, webp or zip (pdf for carousels).", field="format")
     spec = spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced)
-    pages = lay_out(data, spec, kind)
+    pages = lay_out(data, spec, kind, limits)
     check_size(pages, limits)
     # Each page is encoded as soon as it is painted, so a render holds one
     # raster at a time whatever the number of slides.
@@ -222,7 +224,7 @@ def render_page(
     if fmt not in IMAGE_FORMATS:
         raise RenderRefused(f"must be one of {', '.join(IMAGE_FORMATS)}.", field="format")
     spec = spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced)
-    pages = lay_out(data, spec, kind)
+    pages = lay_out(data, spec, kind, limits)
     if not 1 <= page <= len(pages):
         raise RenderRefused(f"must be between 1 and {len(pages)}.", field="page")
     chosen = pages[page - 1]

@@ -24,6 +24,7 @@ def fitted_page(thread: ThreadInfo, posts: Sequence[int], metrics: Metrics, rule
         blocks = post_blocks(thread.posts[index], index, column, metrics)
         boxes += place_blocks(blocks, thread.posts, x, y, column, metrics)
         y += sum(block.height for block in blocks)
+        check_height(y, metrics)
     card_height = y + inner - pad
     height = round(y + inner + pad + metrics.footer_height)
     boxes += footer(metrics.width, height, metrics)
@@ -33,6 +34,17 @@ def fitted_page(thread: ThreadInfo, posts: Sequence[int], metrics: Metrics, rule
         (pad, pad, metrics.width - 2 * pad, card_height),
         tuple(boxes),
         alt_text(thread, posts),
+    )
+
+
+def check_height(y: float, metrics: Metrics) -> None:
+    if metrics.max_pixels is None or y * metrics.width <= metrics.max_pixels:
+        return
+    raise Unrenderable(
+        f"makes a page taller than {metrics.max_pixels // metrics.width} px at {metrics.width} px wide, "
+        f"over the limit of {metrics.max_pixels / 1e6:g} megapixels: choose a smaller scale, "
+        "or a carousel for long posts.",
+        field="scale",
     )
 
 

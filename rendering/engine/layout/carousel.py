@@ -13,6 +13,7 @@ from rendering.engine.layout.model import (
     Page,
     TextBox,
     ThreadInfo,
+    Unrenderable,
     card_frame,
     card_inside,
     slide_height,
@@ -43,6 +44,11 @@ def lay_out_carousel(thread: ThreadInfo, metrics: Metrics) -> list[Page]:
     drafts: list[SlideDraft] = []
     for index in shown_posts(thread):
         drafts += flow(post_blocks(thread.posts[index], index, column, metrics), room)
+        if metrics.max_pages is not None and len(drafts) + 2 > metrics.max_pages:
+            raise Unrenderable(
+                f"would make more than {metrics.max_pages} pages here, the most one render makes.",
+                field="kind",
+            )
     total = len(drafts) + 2
     pages = [cover(thread, metrics, total)]
     for number, draft in enumerate(drafts, start=2):

@@ -75,6 +75,10 @@ class Metrics:
     sizes: dict[str, float] = field(default_factory=dict)
     sized: Callable[[str, int], Measure] | None = None
     unit: float = 1.0  # output pixels per CSS pixel, for messages
+    # What one render may make: layout stops as soon as it passes either,
+    # so a huge thread costs the time of the limit, not of all its text.
+    max_pixels: int | None = None
+    max_pages: int | None = None
 
     @property
     def avatar(self) -> float:
