@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Forbidden, Invalid, NotFound
+from rendering.engine.layout import drawable
 from threads.builtin_presets import BUILTIN_PRESETS
 from threads.images import CleanImage, ImageLimits, image_clean
 from threads.importers import ImportedThread, ImportLimits, import_thread
@@ -49,7 +50,8 @@ def image_limits() -> ImageLimits:
 
 
 def normalize_text(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """NFC, without control characters (nothing draws them)."""
+    return unicodedata.normalize("NFC", drawable(text))
 
 
 def check_post_limits(texts: Sequence[str | None], with_images: Iterable[int] = ()) -> None:

@@ -14,6 +14,7 @@ from rendering.engine.layout import (
     PostInfo,
     ThreadInfo,
     Unrenderable,
+    drawable,
     lay_out_cards,
     lay_out_carousel,
     lay_out_thread,
@@ -101,9 +102,10 @@ def lay_out(data: RenderInput, spec: Spec, kind: str, limits: Limits | None = No
     """The pages' geometry; refused when the style leaves no room, the
     thread has nothing to draw or the pages pass `limits`."""
     metrics = metrics_for(spec, limits)
+    thread = drawable_thread(data.thread)
     lay_out_kind = {"cards": lay_out_cards, "thread": lay_out_thread, "carousel": lay_out_carousel}[kind]
     try:
-        return lay_out_kind(data.thread, metrics)
+        return lay_out_kind(thread, metrics)
     except Unrenderable as error:
         raise RenderRefused(error.message, field=error.field) from error
 
@@ -112,6 +114,18 @@ def room_problem(style: dict[str, Any], *, kind: str) -> Unrenderable | None:
     """What in `style` (validated section by section) leaves no room to
     draw `kind`, at scale 1 (every length scales alike)."""
     return layout_room_problem(metrics_for(spec_from_style(style, kind=kind, scale=1)))
+
+
+def drawable_thread(thread: ThreadInfo) -> ThreadInfo:
+    """The thread without control characters, which stored text may hold."""
+    return replace(
+        thread,
+        title=drawable(thread.title),
+        author_name=drawable(thread.author_name),
+        handle=drawable(thread.handle),
+        end_text=drawable(thread.end_text),
+        posts=tuple(replace(post, text=drawable(post.text)) for post in thread.posts),
+    )
 
 
 def check_size(pages: list[Page], limits: Limits) -> None:

@@ -167,3 +167,30 @@ def test_the_overlay_outlines_the_layout_boxes(tmp_path):
     assert plain.size == boxes.size
     assert red > 50, "text boxes are outlined in red"
     assert not any(pixel == (220, 38, 38) for pixel in plain.get_flattened_data())
+
+
+def test_control_characters_are_never_drawn():
+    from rendering.engine.layout import TextBox
+    from rendering.engine.renderer import lay_out
+    from rendering.engine.spec import spec_from_style
+
+    thread = ThreadInfo("Ti\x07tle", "A\x1bnn", "ann", (PostInfo("bell\x07 escape\x1b del\x7f end\ufffe"),))
+    spec = spec_from_style(style_validate({}), kind="cards", scale=1)
+
+    texts = [
+        box.line.text
+        for box in lay_out(RenderInput(thread), spec, "cards")[0].boxes
+        if isinstance(box, TextBox)
+    ]
+    assert "bell escape del end" in texts
+    assert "Ann" in texts
+
+
+@pytest.mark.django_db
+def test_imports_drop_control_characters(as_alice):
+    content = {"author": {"name": "Ann", "handle": "ann"}, "posts": [{"text": "ring\x07 the bell"}]}
+
+    response = as_alice.post(IMPORT, {"format": "json", "content": content}, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["posts"][0]["text"] == "ring the bell"

@@ -10,7 +10,6 @@ path (`posts[2].text`). Image URLs are recorded, never fetched.
 
 import json
 import re
-import unicodedata
 from typing import Any
 
 from threads.importers.model import (
@@ -22,7 +21,7 @@ from threads.importers.model import (
     check_post_count,
     check_post_text,
 )
-from threads.importers.mojibake import repair_mojibake
+from threads.importers.text_cleanup import normalize_paste
 
 HANDLE = re.compile(r"^@?(\w{1,30})$")
 
@@ -62,7 +61,7 @@ def join(path: str, key: str) -> str:
 def text(value: Any, path: str, *, limit: int | None = None, blank: bool = True) -> str:
     if not isinstance(value, str):
         raise InvalidImport("must be a string.", field=path)
-    value = unicodedata.normalize("NFC", repair_mojibake(value.replace("\r\n", "\n")))
+    value = normalize_paste(value)
     if not blank and not value.strip():
         raise InvalidImport("must not be empty.", field=path)
     if limit is not None and len(value) > limit:

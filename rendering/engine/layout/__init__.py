@@ -9,7 +9,7 @@ frozen boxes; it never draws and knows nothing of Pillow or Django.
     cards     cards and the thread image
     carousel  cover, flowing slides, end slide"""
 
-from rendering.engine.layout.blocks import is_blank
+from rendering.engine.layout.blocks import drawable, is_blank
 from rendering.engine.layout.cards import lay_out_cards, lay_out_thread
 from rendering.engine.layout.carousel import lay_out_carousel
 from rendering.engine.layout.model import (
@@ -40,6 +40,7 @@ __all__ = [
     "TextBox",
     "ThreadInfo",
     "Unrenderable",
+    "drawable",
     "is_blank",
     "lay_out_cards",
     "lay_out_carousel",

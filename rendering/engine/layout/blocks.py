@@ -1,6 +1,7 @@
 """A post as blocks to place: its lines, the gaps between paragraphs and its
 pictures' grid."""
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,6 +10,16 @@ from rendering.engine.layout.model import INVISIBLE, ImageBox, ImageInfo, Metric
 from rendering.engine.text.breaking import Line, wrap
 
 # --- Lines ----------------------------------------------------------------
+
+
+# Control characters (but the line break and tab) and noncharacters: no font
+# draws them, so each would be a missing-glyph box.
+UNDRAWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def drawable(text: str) -> str:
+    """`text` without the characters nothing can draw."""
+    return UNDRAWABLE.sub("", text)
 
 
 def is_blank(text: str) -> bool:
