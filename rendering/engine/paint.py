@@ -19,7 +19,8 @@ from rendering.engine.cache import MB, ByteBoundedCache, bounded_images, image_b
 from rendering.engine.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
 from rendering.engine.spec import Spec
 from rendering.engine.text import fonts, shaping
-from rendering.engine.text.runs import EMOJI_ADVANCE, Run, drawn_as_emoji, han_language, split_runs
+from rendering.engine.text.language import han_language
+from rendering.engine.text.runs import EMOJI_ADVANCE, Run, drawn_as_emoji, split_runs
 
 SUPERSAMPLE = 4
 GRADIENT_ROWS = 256  # a band of a 3240-wide page in floats is 3 MB
@@ -176,7 +177,7 @@ def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
     # Every font run sits on the line's baseline, set by the style's font,
     # whatever the fallback fonts' own ascenders.
     baseline = round(box.y + shaping.font(fonts.style_face(spec.font), size, weight).ascender)
-    language = han_language(box.line.text)
+    language = box.line.language or han_language(box.line.text)
     for segment in box.line.segments:
         runs = split_runs(segment.text, spec.font, weight, language)
         x = draw_runs(image, runs, x, baseline, size, weight, hex_rgba(colour), rtl=segment.rtl)

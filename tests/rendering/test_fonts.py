@@ -10,7 +10,8 @@ from PIL import ImageStat
 from rendering.engine import paint
 from rendering.engine.fonts import build_index
 from rendering.engine.text import fonts, shaping
-from rendering.engine.text.runs import Run, han_language, measure, split_runs
+from rendering.engine.text.language import han_language
+from rendering.engine.text.runs import Run, measure, split_runs
 
 # One short sentence of our own per script.
 SENTENCES = {
@@ -225,3 +226,14 @@ def test_nothing_is_read_from_the_system_font_folder():
 
     assert not any(path.startswith("/usr/share/fonts") for path in paths)
     assert all(Path(path).exists() for path in paths)
+
+
+def test_every_line_of_a_japanese_paragraph_is_drawn_in_japanese():
+    from rendering.engine.text.breaking import wrap
+
+    paragraph = "今日は雨でした。" + "東京都中央区銀座駅前通商店街組合事務所" * 3
+    lines = wrap(paragraph, 200, lambda text: 20.0 * len(text))
+
+    assert len(lines) > 2
+    assert han_language(lines[-1].text) != "ja", "the last line alone has no kana"
+    assert {line.language for line in lines} == {"ja"}

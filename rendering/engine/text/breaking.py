@@ -16,6 +16,7 @@ from itertools import islice
 import icu
 
 from rendering.engine.text.bidi import Segment, code_points, is_rtl, line_segments, visual_segments
+from rendering.engine.text.language import han_language
 
 Measure = Callable[[str], float]
 
@@ -42,6 +43,8 @@ class Line:
     rtl: bool = False
     # The direction runs resolved in the whole paragraph (see `segments`).
     resolved: tuple[Segment, ...] | None = None
+    # The paragraph's language for Han characters (None: judge the line).
+    language: str | None = None
 
     @property
     def segments(self) -> tuple[Segment, ...]:
@@ -75,8 +78,9 @@ def wrap(text: str, width: float, measure: Measure) -> list[Line]:
         start = end
     spans = spans or [(0, 0, measure(""))]
     segments = line_segments(text, rtl, [(start, end) for start, end, _ in spans])
+    language = han_language(text)
     return [
-        Line(text[start:end], line_width, rtl, resolved)
+        Line(text[start:end], line_width, rtl, resolved, language)
         for (start, end, line_width), resolved in zip(spans, segments, strict=True)
     ]
 

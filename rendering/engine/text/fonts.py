@@ -20,7 +20,7 @@ opened only when a character first needs it.
 Fallback priority, after the style's family: Noto Sans, the script fonts,
 then math, symbols and music (so ∑ ≠ → never come from the CJK font), then
 CJK. From weight 600 a script's Bold file comes before its Regular one.
-The CJK face follows the text's language (see `runs.han_language`)."""
+The CJK face follows the text's language (see `language.han_language`)."""
 
 import importlib.resources
 import json

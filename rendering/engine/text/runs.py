@@ -14,17 +14,12 @@ colour when its first character has Emoji_Presentation, or it has VS16 after
 an emoji, a ZWJ sequence, a keycap, a flag pair or a skin tone; VS15 always
 asks for the text glyph.
 
-Han characters look different in Japanese, Korean and Chinese; the CJK face
-is chosen per text measured or drawn (a line): kana → Japanese; Hangul →
-Korean; a character that only Traditional Chinese writes (ICU's Hant-Hans
-transliteration changes it) → Traditional Chinese; otherwise Simplified
-Chinese, the default.
+Han characters are drawn in the text's language (see `language`).
 
 `Measurer` measures a string as the painter will draw it, which is what
 layout is given."""
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +30,7 @@ import unicode_segmentation_rs as segmentation
 from rendering.engine.text import fonts
 from rendering.engine.text.bidi import is_rtl, visual_segments
 from rendering.engine.text.fonts import Face
+from rendering.engine.text.language import han_language
 from rendering.engine.text.shaping import shape
 
 EMOJI_ADVANCE = 1.2  # em; square glyph plus the usual side bearing
@@ -45,10 +41,6 @@ IGNORABLE = re.compile(
 )
 # Clusters that stay with the run they are in: spaces, punctuation, digits, marks.
 NEUTRAL_CATEGORIES = {"Zs", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Nd", "Mn", "Mc", "Me"}
-KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d\U0001b000-\U0001b16f]")
-HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff]")
-HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
-DEFAULT_HAN = "zh-Hans"
 BIDI_STRONG_RTL = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
@@ -58,31 +50,6 @@ BIDI_STRONG_RTL = re.compile(
 class Run:
     text: str
     face: Face | None  # None: colour emoji
-
-
-# --- Which language Han characters are drawn in -------------------------------
-
-TO_SIMPLIFIED_LOCK = threading.Lock()  # one ICU transliterator, shared by threads
-
-
-@lru_cache(maxsize=1)
-def to_simplified() -> icu.Transliterator:
-    return icu.Transliterator.createInstance("Hant-Hans")
-
-
-@lru_cache(maxsize=4096)
-def han_language(text: str) -> str:
-    """The CJK face's language for `text` (the rule is in the module's docstring)."""
-    if KANA.search(text):
-        return "ja"
-    if HANGUL.search(text):
-        return "ko"
-    han = "".join(HAN.findall(text))
-    if not han:
-        return DEFAULT_HAN
-    with TO_SIMPLIFIED_LOCK:
-        simplified = to_simplified().transliterate(han)
-    return "zh-Hant" if simplified != han else DEFAULT_HAN
 
 
 # --- Colour emoji -----------------------------------------------------------------
