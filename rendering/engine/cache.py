@@ -77,7 +77,6 @@ def bounded_images(budget: int) -> Callable[[Callable[P, Image.Image]], Callable
             cache.put(key, made)
             return made
 
-        cached.cache = cache  # type: ignore[attr-defined]
         return cached
 
     return decorate
