@@ -41,18 +41,20 @@ class ByteBoundedCache:
             self.entries.move_to_end(key)
             return found[0]
 
-    def put(self, key: Hashable, value: object) -> None:
+    def put(self, key: Hashable, value: object) -> bool:
+        """Keep `value`; False when it is too big to keep."""
         cost = self.size(value)
         if cost * 2 > self.budget:
-            return  # one value may not push out everything else
+            return False  # one value may not push out everything else
         with self.lock:
             if key in self.entries:
-                return
+                return True
             self.entries[key] = (value, cost)
             self.used += cost
             while self.used > self.budget:
                 _, (_, freed) = self.entries.popitem(last=False)
                 self.used -= freed
+        return True
 
     def clear(self) -> None:
         with self.lock:

@@ -133,8 +133,7 @@ def ground(spec: Spec, width: int, height: int, card: tuple[float, float, float,
         return kept.copy()
     made = background(spec.background_key, width, height)
     paint_card(made, card, spec)
-    GROUNDS.put(key, made)
-    return made.copy() if GROUNDS.get(key) is made else made
+    return made.copy() if GROUNDS.put(key, made) else made
 
 
 def paint_card(image: Image.Image, card: tuple[float, float, float, float], spec: Spec) -> None:
