@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
@@ -21,14 +21,14 @@ from accounts.serializers import (
     UsageSerializer,
     UserSerializer,
 )
+from accounts.throttles import SignupThrottle, TokenCreateThrottle
 from config.api import ERROR_RESPONSES
 
 
 class SignupApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "signup"
+    throttle_classes = [SignupThrottle]
 
     @extend_schema(request=SignupSerializer, responses={201: UserSerializer, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:
@@ -40,7 +40,6 @@ class SignupApi(APIView):
 
 class TokenListCreateApi(generics.ListAPIView):
     serializer_class = TokenSerializer
-    throttle_scope = "login"
 
     def get_queryset(self) -> Any:
         return selectors.tokens_for_user(user=signed_in_user(self.request))
@@ -56,7 +55,7 @@ class TokenListCreateApi(generics.ListAPIView):
 
     def get_throttles(self) -> list[BaseThrottle]:
         if self.request.method == "POST":
-            return [ScopedRateThrottle()]
+            return [TokenCreateThrottle()]
         return super().get_throttles()
 
     @extend_schema(request=TokenCreateSerializer, responses={201: NewTokenSerializer, **ERROR_RESPONSES})

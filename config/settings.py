@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the client's real address.
+    "accounts.throttles.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.throttles.RateLimitHeadersMiddleware",
+    "accounts.throttles.LoginLockoutMiddleware",
     # Last, so its process_exception sees a view's error first.
     "config.middleware.RetryReadsOnLostConnectionMiddleware",
 ]
@@ -281,6 +284,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=24 
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (even with the right password) while the
+    # account or the address is past its limit of failures.
+    "accounts.throttles.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -307,11 +313,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "frontend:home"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("LOGIN_FAILED_RATE", default="10/m/ip,5/5m/key"),
-    "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
-}
+# Failed sign-ins and sign-ups are limited by accounts.throttles (below), for the
+# website, the admin and the API alike; allauth keeps its limits on mail.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "signup": None, "login": None}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Thread Navigator] "
 
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Thread Navigator <noreply@localhost>")
@@ -334,6 +338,25 @@ if env.str("EMAIL_URL", default=""):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# --- Abuse limits ------------------------------------------------------------------
+
+# Who may write X-Forwarded-For: "" (nobody: REMOTE_ADDR is the client), a number
+# of proxies in front of the app ("1" behind one load balancer), or the networks
+# the proxies are in ("10.0.0.0/8,fd00::/8").
+TRUSTED_PROXIES = env.str("TRUSTED_PROXIES", default="")
+RATE_LIMIT_REDIS_URL = env.str("RATE_LIMIT_REDIS_URL", default=REDIS_URL)
+RATE_LIMIT_PREFIX = env.str("RATE_LIMIT_PREFIX", default="tn:rl:")
+# "N/period": at most N in a fixed window (s, m, h, d; "15m" is fifteen minutes).
+RATE_LIMITS = {
+    # Failed sign-ins; past one of these even the right password is refused.
+    "login-account-ip": env.str("RATE_LOGIN_ACCOUNT_IP", default="5/15m"),
+    "login-account": env.str("RATE_LOGIN_ACCOUNT", default="20/h"),
+    "login-ip": env.str("RATE_LOGIN_IP", default="30/h"),
+    # Every attempt, per address.
+    "token-ip": env.str("RATE_TOKEN_IP", default="10/m"),
+    "signup-ip": env.str("RATE_SIGNUP_IP", default="10/h"),
+}
+
 # --- API ------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -355,10 +378,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
-        "login": env.str("THROTTLE_LOGIN", default="10/min"),
-        "signup": env.str("THROTTLE_SIGNUP", default="20/hour"),
         "preview": env.str("THROTTLE_PREVIEW", default="240/min"),
     },
+    # accounts.throttles.ClientAddressMiddleware has put the real client in
+    # REMOTE_ADDR; X-Forwarded-For is never read again.
+    "NUM_PROXIES": 0,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -41,9 +41,11 @@ def _media_in_temp_folder(settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    # Rate-limit counters live in the cache; each test starts with none.
+def _fresh_cache(settings) -> None:
+    # Rate-limit counters live in the cache and in Redis; each test starts
+    # with none (its own key prefix in Redis).
     cache.clear()
+    settings.RATE_LIMIT_PREFIX = f"tn:rl:test:{uuid.uuid4().hex}:"
 
 
 @pytest.fixture
