@@ -10,7 +10,7 @@ names the field at fault:
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import ServiceError
+from config.inputs import whole_number
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -53,8 +54,8 @@ class Pagination(pagination.PageNumberPagination):
             values = request.query_params.getlist(name)
             if not values:
                 continue
-            value = values[-1]
-            if len(values) > 1 or not value.isdigit() or int(value) < 1 or (top and int(value) > top):
+            number = whole_number(values[-1])
+            if len(values) > 1 or number is None or number < 1 or (top and number > top):
                 limit = f" from 1 to {top}" if top else " from 1"
                 raise exceptions.ValidationError({name: [f"Must be one whole number{limit}."]})
         return super().paginate_queryset(queryset, request, view)
@@ -168,6 +169,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         field_errors = {exc.field: [exc.message]} if exc.field else None
         message = f"{exc.field}: {exc.message}" if exc.field else exc.message
         return error_response(message, code=exc.code, status_code=exc.status_code, errors=field_errors)
+    if isinstance(exc, RequestDataTooBig):
+        return error_response("The request body is too large.", code="too_large", status_code=413)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):

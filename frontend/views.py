@@ -14,6 +14,7 @@ from accounts.authentication import signed_in_user
 from accounts.models import Plan, User
 from accounts.selectors import usage_this_month
 from config.errors import ServiceError
+from config.inputs import whole_number
 from frontend.forms import BulkExportForm, ExportForm, ImportForm, PostEditForm, PostImageForm, TokenForm
 from frontend.models import HouseAd
 from rendering import jobs
@@ -71,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if request.method == "POST":
         chosen = request.POST.get("delete", "")
-        thread = selectors.threads_of(user=user).filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        thread = selectors.threads_of(user=user).filter(pk=whole_number(chosen) or 0).first()
         if thread is not None:
             services.thread_delete(thread=thread)
             messages.success(request, f"“{thread.title}” was deleted.")
@@ -123,7 +124,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     if thread is None:
         raise Http404("No such thread.")
     posts = list(thread.posts.all())
-    number = int(request.GET.get("post", "1")) if request.GET.get("post", "1").isdigit() else 1
+    number = whole_number(request.GET.get("post", "1")) or 1
     number = min(max(number, 1), max(len(posts), 1))
     current = posts[number - 1] if posts else None
     action = request.POST.get("action") if request.method == "POST" else None
@@ -158,7 +159,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
                 return redirect(here)
             if action == "delete-image":
                 chosen = request.POST.get("image", "")
-                image = current.images.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+                image = current.images.filter(pk=whole_number(chosen) or 0).first()
                 if image is not None:
                     services.post_image_delete(image=image)
                     messages.success(request, f"Image removed from post {number}.")
@@ -249,7 +250,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     secret = None
     if request.method == "POST" and request.POST.get("action") == "revoke":
         chosen = request.POST.get("token", "")
-        if chosen.isdigit():
+        if whole_number(chosen) is not None:
             try:
                 account_services.token_revoke(user=user, token_id=int(chosen))
                 messages.success(request, "The token was revoked; it no longer works.")
@@ -257,8 +258,11 @@ def api_keys(request: HttpRequest) -> HttpResponse:
                 messages.error(request, exc.message)
         return redirect("frontend:api")
     if form.is_bound and form.is_valid():
-        _, secret = account_services.token_create(user=user, name=form.cleaned_data["name"])
-        form = TokenForm()
+        try:
+            _, secret = account_services.token_create(user=user, name=form.cleaned_data["name"])
+            form = TokenForm()
+        except ServiceError as exc:
+            form.add_error("name", exc.message)
     hook_error = ""
     if request.method == "POST" and request.POST.get("action") in ("add-hook", "delete-hook"):
         try:
@@ -267,7 +271,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Webhook added; finished exports will be posted to it.")
             else:
                 chosen = request.POST.get("hook", "")
-                Endpoint.objects.filter(owner=user, pk=int(chosen) if chosen.isdigit() else 0).delete()
+                Endpoint.objects.filter(owner=user, pk=whole_number(chosen) or 0).delete()
             return redirect("frontend:api")
         except ServiceError as exc:
             hook_error = f"{exc.field}: {exc.message}" if exc.field else exc.message
@@ -296,7 +300,7 @@ def presets(request: HttpRequest) -> HttpResponse:
     visible = selectors.presets_visible_to(user=user)
     if request.method == "POST":
         chosen = request.POST.get("preset", "")
-        preset = visible.filter(owner=user, pk=int(chosen)).first() if chosen.isdigit() else None
+        preset = visible.filter(owner=user, pk=whole_number(chosen) or 0).first()
         if preset is not None:
             services.preset_delete(preset=preset)
             messages.success(request, f"The preset “{preset.name}” was deleted.")

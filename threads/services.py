@@ -54,6 +54,17 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", drawable(text))
 
 
+def fitted(field: str, value: str) -> str:
+    """`value` if it fits its column once normalised (NFC can make a text
+    longer: one character of U+FB2C is three), else `Invalid` naming it."""
+    limit: int | None = getattr(Thread._meta.get_field(field), "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise Invalid(
+            f"must be at most {limit:,} characters (once normalised, it has {len(value):,}).", field=field
+        )
+    return value
+
+
 def check_post_limits(texts: Sequence[str | None], with_images: Iterable[int] = ()) -> None:
     """The importers' limits, for posts written through the API (None: a
     kept post whose text does not change; `with_images`: the indexes of
@@ -87,21 +98,18 @@ def store_image(clean: CleanImage, *, folder: str) -> str:
 def thread_create(*, owner: User, imported: ImportedThread, source_url: str = "") -> Thread:
     """Save a parsed thread (from an importer or the API) with its posts and
     image placeholders."""
-    check_post_limits(
-        [post.text for post in imported.posts],
-        [index for index, post in enumerate(imported.posts) if post.images],
-    )
+    texts = [normalize_text(post.text) for post in imported.posts]
+    check_post_limits(texts, [index for index, post in enumerate(imported.posts) if post.images])
     thread = Thread.objects.create(
         owner=owner,
         title=normalize_text(imported.title)[:200],
-        author_name=normalize_text(imported.author_name),
+        author_name=fitted("author_name", normalize_text(imported.author_name)),
         handle=imported.handle.lstrip("@"),
         avatar_url=imported.avatar_url or "",
         source_url=source_url,
     )
     posts = Post.objects.bulk_create(
-        Post(thread=thread, position=index, text=normalize_text(post.text))
-        for index, post in enumerate(imported.posts, start=1)
+        Post(thread=thread, position=index, text=text) for index, text in enumerate(texts, start=1)
     )
     PostImage.objects.bulk_create(
         PostImage(post=post, order=order, source_url=image.url or "", alt=image.alt)
@@ -128,7 +136,8 @@ def thread_update(
     for field in THREAD_FIELDS:
         if field in changes:
             value = changes[field]
-            setattr(thread, field, value.lstrip("@") if field == "handle" else normalize_text(value))
+            value = value.lstrip("@") if field == "handle" else normalize_text(value)
+            setattr(thread, field, fitted(field, value))
     if posts is not None:
         replace_posts(thread=thread, posts=posts)
     thread.save()
@@ -137,6 +146,10 @@ def thread_update(
 
 def replace_posts(*, thread: Thread, posts: Sequence[PostEdit]) -> None:
     existing = {post.id: post for post in thread.posts.prefetch_related("images")}
+    posts = [
+        edit if edit.text is None else dataclasses.replace(edit, text=normalize_text(edit.text))
+        for edit in posts
+    ]
     check_post_limits(
         [edit.text for edit in posts],
         [index for index, edit in enumerate(posts) if edit.id in existing and existing[edit.id].images.all()],
@@ -158,12 +171,12 @@ def replace_posts(*, thread: Thread, posts: Sequence[PostEdit]) -> None:
     kept, added = [], []
     for position, edit in enumerate(posts, start=1):
         if edit.id is None:
-            added.append(Post(thread=thread, position=position, text=normalize_text(edit.text or "")))
+            added.append(Post(thread=thread, position=position, text=edit.text or ""))
             continue
         post = existing[edit.id]
         post.position = position
         if edit.text is not None:
-            post.text = normalize_text(edit.text)
+            post.text = edit.text
         kept.append(post)
     Post.objects.bulk_update(kept, ["position", "text"])
     Post.objects.bulk_create(added)
@@ -172,9 +185,10 @@ def replace_posts(*, thread: Thread, posts: Sequence[PostEdit]) -> None:
 @transaction.atomic
 def post_edit_text(*, post: Post, text: str) -> Post:
     """Change one post's text in place (the navigator's edit)."""
+    text = normalize_text(text)
     check_post_text(post.position - 1, text, import_limits(), has_images=post.images.exists())
     post = Post.objects.select_for_update().get(pk=post.pk)
-    post.text = normalize_text(text)
+    post.text = text
     post.save(update_fields=["text"])
     Thread.objects.filter(pk=post.thread_id).update(updated=timezone.now())
     return post

@@ -32,3 +32,14 @@ def test_healthz_fails_when_storage_cannot_be_written(client, settings, tmp_path
     assert body["status"] == "fail"
     assert body["checks"]["storage"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
+
+
+def test_healthz_shows_timings_and_errors_to_staff_only(client, alice):
+    public = client.get("/healthz").json()
+    assert all(set(check) == {"ok"} for check in public["checks"].values())
+
+    alice.is_staff = True
+    alice.save()
+    client.force_login(alice)
+    staff = client.get("/healthz").json()
+    assert all("ms" in check for check in staff["checks"].values())

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from config.safe_json import Refused, checked_json
 from threads.importers.model import (
     ImportedImage,
     ImportedPost,
@@ -30,13 +31,17 @@ def load(content: str | dict[str, Any]) -> Any:
     if not isinstance(content, str):
         return content
     try:
-        return json.loads(content)
+        return checked_json(content)
+    except Refused as refused:
+        raise InvalidImport(
+            refused.message, field=refused.field if refused.field != "body" else "content"
+        ) from None
     except json.JSONDecodeError as exc:
         raise InvalidImport(
             f"The JSON is malformed: {exc.msg} (line {exc.lineno}, column {exc.colno}).", field="content"
         ) from exc
-    except RecursionError as exc:
-        raise InvalidImport("The JSON is nested too deeply.", field="content") from exc
+    except ValueError as exc:
+        raise InvalidImport(f"The JSON is malformed: {exc}.", field="content") from exc
 
 
 def obj(value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
