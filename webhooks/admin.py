@@ -12,5 +12,5 @@ class EndpointAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["event", "endpoint", "status", "attempts", "response_status", "created"]
-    list_filter = ["status", "event"]
+    list_display = ["event", "endpoint", "status", "attempts", "answer", "response_status", "created"]
+    list_filter = ["status", "answer", "event"]

@@ -41,16 +41,34 @@ class Delivery(models.Model):
         SUCCEEDED = "succeeded"
         FAILED = "failed"
 
+    class Answer(models.TextChoices):
+        """What the owner sees of an attempt: the class of the HTTP status, or
+        why there was none. Exact statuses, error texts and timings would make
+        the log a port scanner's oracle; they stay in the server log and admin."""
+
+        SUCCESS = "2xx", "2xx"
+        REDIRECT = "3xx", "3xx (redirects are not followed)"
+        CLIENT_ERROR = "4xx", "4xx"
+        SERVER_ERROR = "5xx", "5xx"
+        NO_ANSWER = "no answer", "no answer"
+        REFUSED = "refused", "refused (not a public address)"
+
+        @classmethod
+        def for_status(cls, status: int) -> "Delivery.Answer":
+            return cls(f"{status // 100}xx") if 200 <= status < 600 else cls.NO_ANSWER
+
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40)
     payload = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     next_attempt = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     delivered = models.DateTimeField(null=True, blank=True)
+    # The last attempt in detail, for the admin and the server log only.
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

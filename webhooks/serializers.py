@@ -32,10 +32,13 @@ class EndpointWriteSerializer(serializers.Serializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
+    """The owner's view of a delivery: whether it arrived and the class of
+    the last answer, never the exact status, error text or timing (which
+    would let the log probe ports and hosts)."""
+
     class Meta:
         model = Delivery
         fields = [
-            "id", "event", "status", "attempts", "response_status", "error", "created", "delivered",
-            "next_attempt", "duration_ms", "payload",
+            "id", "event", "status", "attempts", "answer", "created", "delivered", "next_attempt", "payload",
         ]  # fmt: skip
         read_only_fields = fields

@@ -5,16 +5,12 @@ import datetime
 import hashlib
 import hmac
 import json
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
 
 from rendering import jobs
-from rendering.models import Job
 from tests.factories import thread_with_posts
 from tests.workers import wait_for
 from webhooks import services
@@ -29,47 +25,6 @@ def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
     timestamp = int(parts["t"])
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, parts["v1"]) and abs(time.time() - timestamp) < tolerance
-
-
-class Receiver:
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        self.answers: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"path": self.path, "headers": self.headers, "body": body})
-                self.send_response(receiver.answers.pop(0) if receiver.answers else 200)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    server = Receiver()
-    yield server
-    server.server.shutdown()
-
-
-@pytest.fixture
-def finished_job(alice):
-    def finish() -> Job:
-        thread = thread_with_posts(alice, "A post for the hook.", title="Hooked")
-        job, _ = jobs.job_create(
-            user=alice, request=jobs.JobRequest(kind="thread", threads=[thread.pk], format="png")
-        )
-        jobs.job_run(job.pk)
-        return Job.objects.get(pk=job.pk)
-
-    return finish
 
 
 @pytest.mark.django_db
@@ -89,8 +44,8 @@ def test_a_finished_job_is_posted_signed_to_the_endpoint(as_alice, receiver, fin
     assert verify(created["secret"], request["headers"]["X-ThreadNavigator-Signature"], request["body"])
     assert not verify("whsec_wrong", request["headers"]["X-ThreadNavigator-Signature"], request["body"])
     log = as_alice.get(f"{HOOKS}{created['id']}/deliveries/").json()["results"]
-    assert [(entry["status"], entry["response_status"], entry["attempts"]) for entry in log] == [
-        ("succeeded", 200, 1)
+    assert [(entry["status"], entry["answer"], entry["attempts"]) for entry in log] == [
+        ("succeeded", "2xx", 1)
     ]
 
 
@@ -113,7 +68,7 @@ def test_a_failed_delivery_is_retried_with_backoff_until_it_succeeds(
     Delivery.objects.update(next_attempt=timezone.now())
     services.delivery_attempt(delivery.pk)
 
-    assert (first.status, first.error, first.attempts) == ("pending", "HTTP 500", 1)
+    assert (first.status, first.answer, first.attempts) == ("pending", "5xx", 1)
     assert 9 <= (first.next_attempt - timezone.now()).total_seconds() <= 10
     assert 19 <= (second.next_attempt - timezone.now()).total_seconds() <= 20, "the wait doubles"
     assert len(receiver.requests) == 3
@@ -163,8 +118,8 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_can_be_enabled_again(
     [
         ({"url": "ftp://example.com/hook"}, "url"),
         ({"url": ""}, "url"),
-        ({"url": "https://example.com/hook", "events": ["job.started"]}, "events"),
-        ({"url": "https://example.com/hook", "events": "job.failed"}, "events"),
+        ({"url": "https://127.0.0.1/hook", "events": ["job.started"]}, "events"),
+        ({"url": "https://127.0.0.1/hook", "events": "job.failed"}, "events"),
     ],
 )
 def test_bad_endpoints_are_refused_by_name(as_alice, body, field):
@@ -184,7 +139,7 @@ def test_production_refuses_plain_http_and_private_addresses(as_alice, settings)
     internal = as_alice.post(HOOKS, {"url": "https://10.1.2.3/hook"}, format="json")
 
     assert plain.json()["message"] == "url: must be an https:// address."
-    assert private.json()["message"] == "url: must be a public address, not a private or local one."
+    assert private.json()["message"].startswith("url: must be a public address")
     assert internal.status_code == 400
 
 
