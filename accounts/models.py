@@ -27,6 +27,15 @@ class Plan(models.Model):
     bulk_max_threads = models.PositiveIntegerField()
     api_requests_per_minute = models.PositiveIntegerField()
     shows_ads = models.BooleanField()
+    max_running_jobs = models.PositiveIntegerField(
+        default=2, help_text="Exports a user may have queued or running at once; past it, a 429."
+    )
+    previews_per_minute = models.PositiveIntegerField(
+        default=240, help_text="Editor previews a minute, apart from the API's requests a minute."
+    )
+    previews_per_day = models.PositiveIntegerField(
+        default=2000, help_text="Editor previews a day: enough to design, too few to export through."
+    )
 
     class Meta:
         ordering = ["price_per_month_cents", "code"]
@@ -47,6 +56,9 @@ class Plan(models.Model):
             "bulk_max_threads": self.bulk_max_threads,
             "api_requests_per_minute": self.api_requests_per_minute,
             "shows_ads": self.shows_ads,
+            "max_running_jobs": self.max_running_jobs,
+            "previews_per_minute": self.previews_per_minute,
+            "previews_per_day": self.previews_per_day,
         }
 
 

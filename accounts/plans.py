@@ -15,6 +15,9 @@ DEFAULT_PLANS: list[dict[str, Any]] = [
         "bulk_max_threads": 5,
         "api_requests_per_minute": 60,
         "shows_ads": True,
+        "max_running_jobs": 2,
+        "previews_per_minute": 240,
+        "previews_per_day": 2000,
     },
     {
         "code": "pro",
@@ -26,6 +29,9 @@ DEFAULT_PLANS: list[dict[str, Any]] = [
         "bulk_max_threads": 200,
         "api_requests_per_minute": 600,
         "shows_ads": False,
+        "max_running_jobs": 8,
+        "previews_per_minute": 1200,
+        "previews_per_day": 20000,
     },
 ]
 

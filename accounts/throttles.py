@@ -209,11 +209,10 @@ def rate_of(text: str) -> Rate:
     return Rate.parse(text)
 
 
-def counted(rule: str, ident: str, *, hit: bool) -> Count | None:
+def counted(rule: str, ident: str, rate: Rate, *, hit: bool) -> Count | None:
     """The window's count for `rule` and `ident` (an address, an account,
     or both), after one more hit if `hit`. None when the counter can't be
     reached: limits fail open rather than lock everyone out."""
-    rate = rate_of(settings.RATE_LIMITS[rule])
     digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     key = f"{settings.RATE_LIMIT_PREFIX}{rule}:{digest}"
     try:
@@ -223,12 +222,13 @@ def counted(rule: str, ident: str, *, hit: bool) -> Count | None:
         return None
 
 
-def over(rule: str, ident: str, *, hit: bool) -> float:
-    """Seconds until `ident` may try again under `rule`; 0 when it may now.
-    With `hit`, this attempt counts and the limit-th attempt still passes."""
-    count = counted(rule, ident, hit=hit)
-    limit = rate_of(settings.RATE_LIMITS[rule]).limit
-    if count is None or count.hits < limit + (1 if hit else 0):
+def over(rule: str, ident: str, *, hit: bool, rate: Rate | None = None) -> float:
+    """Seconds until `ident` may try again under `rule` (its rate from
+    RATE_LIMITS unless given); 0 when it may now. With `hit`, this attempt
+    counts and the limit-th attempt still passes."""
+    rate = rate or rate_of(settings.RATE_LIMITS[rule])
+    count = counted(rule, ident, rate, hit=hit)
+    if count is None or count.hits < rate.limit + (1 if hit else 0):
         return 0.0
     return max(count.resets_in, 1.0)
 
@@ -342,6 +342,31 @@ class SignupThrottle(AddressThrottle):
 
 class TokenCreateThrottle(AddressThrottle):
     rule = "token-ip"
+
+
+class PreviewThrottle(BaseThrottle):
+    """The editor's previews have their own budget, per minute and per day,
+    from the plan: apart from the API's requests a minute (the studio renders
+    every slide on a change), and small enough that previews are no free
+    export channel."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        self.seconds = 0.0
+        if not request.user or not request.user.is_authenticated:
+            return True
+        plan = request.user.plan
+        ident = str(request.user.pk)
+        for rule, rate in (
+            ("preview-minute", Rate(plan.previews_per_minute, 60)),
+            ("preview-day", Rate(plan.previews_per_day, 86400)),
+        ):
+            self.seconds = over(rule, ident, hit=True, rate=rate)
+            if self.seconds:
+                return False
+        return True
+
+    def wait(self) -> float | None:
+        return self.seconds or None
 
 
 # --- The plan's requests a minute --------------------------------------------------------

@@ -379,7 +379,6 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
-        "preview": env.str("THROTTLE_PREVIEW", default="240/min"),
     },
     # accounts.throttles.ClientAddressMiddleware has put the real client in
     # REMOTE_ADDR; X-Forwarded-For is never read again.

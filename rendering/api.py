@@ -10,12 +10,11 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import signed_in_user
 from accounts.models import User
-from accounts.throttles import PlanRateThrottle
+from accounts.throttles import PreviewThrottle
 from config.api import ERROR_RESPONSES, ErrorSerializer
 from config.errors import Conflict, Forbidden, Invalid
 from config.viewsets import OwnedViewSet
@@ -148,8 +147,7 @@ class PreviewView(APIView):
     """One card or slide of a stored or inline thread, rendered now: the
     image the export will contain, byte for byte."""
 
-    throttle_classes = [PlanRateThrottle, ScopedRateThrottle]
-    throttle_scope = "preview"
+    throttle_classes = [PreviewThrottle]
 
     @extend_schema(
         request=PreviewSerializer,

@@ -4,8 +4,8 @@ import io
 
 import pytest
 from PIL import Image
-from rest_framework.throttling import ScopedRateThrottle
 
+from accounts.models import Plan
 from rendering.adapters import input_from_thread
 from rendering.engine.renderer import render
 from tests.factories import thread_with_posts
@@ -119,13 +119,34 @@ def test_previews_need_a_thread_of_ones_own(as_alice, bob):
 
 
 @pytest.mark.django_db
-def test_previews_are_rate_limited_per_user(as_alice, thread, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"preview": "3/min"})
+def test_previews_have_their_own_budget_per_minute(as_alice, alice, thread):
+    Plan.objects.filter(pk=alice.plan_id).update(previews_per_minute=3, api_requests_per_minute=2)
     body = {"thread": thread.pk, "kind": "cards"}
 
     codes = [as_alice.post(PREVIEW, body, format="json").status_code for _ in range(4)]
+    refused = as_alice.post(PREVIEW, body, format="json")
 
     assert codes == [200, 200, 200, 429]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    # The API's own budget (2 a minute here) is untouched by the previews.
+    assert as_alice.get("/api/v1/threads/").status_code == 200
+    assert as_alice.get("/api/v1/threads/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_previews_have_a_daily_budget(as_alice, alice, thread, bob, api):
+    Plan.objects.filter(pk=alice.plan_id).update(previews_per_day=2)
+    body = {"thread": thread.pk, "kind": "cards"}
+
+    codes = [as_alice.post(PREVIEW, body, format="json").status_code for _ in range(3)]
+    refused = as_alice.post(PREVIEW, body, format="json")
+
+    assert codes == [200, 200, 429]
+    assert int(refused["Retry-After"]) > 3600  # until the day's window ends
+    # Bob's budget is his own.
+    api.force_authenticate(bob)
+    theirs = thread_with_posts(bob, "Bob's post.")
+    assert api.post(PREVIEW, {"thread": theirs.pk, "kind": "cards"}, format="json").status_code == 200
 
 
 @pytest.mark.django_db
