@@ -3,19 +3,24 @@ where anything goes.
 
 Smooth edges: rounded rectangles and circles are drawn 4× larger and scaled
 down, and those masks, the background and the card's shadow are cached per
-size and style."""
+size and style.
+
+The watermark is painted last, over everything, in an ink chosen from the
+pixels already under it (`contrast`), so no style can hide it."""
 
 import hashlib
 import io
 import math
 import unicodedata
 from functools import lru_cache
+from typing import TypeGuard
 
 import numpy
 import unicode_segmentation_rs as segmentation
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from rendering.engine.cache import MB, ByteBoundedCache, bounded_images, image_bytes
+from rendering.engine.contrast import legible_ink
 from rendering.engine.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
 from rendering.engine.spec import Spec
 from rendering.engine.text import fonts, shaping
@@ -164,22 +169,33 @@ def emoji_tile(grapheme: str, size: int) -> Image.Image | None:
     )
 
 
-def draw_text(image: Image.Image, box: TextBox, spec: Spec) -> None:
+def draw_text(image: Image.Image, box: TextBox, spec: Spec, ink: tuple[int, int, int] | None = None) -> None:
     """The line's direction segments left to right on screen; inside each,
     the font runs in reading order for its direction, shaped by HarfBuzz.
     Runs are split as `runs.measure` splits them, so the line is as wide
-    as layout measured."""
-    size, weight, colour = spec.text_role(box.role)
-    if box.size is not None:
-        size = round(box.size)  # a title or watermark fitted to its box
+    as layout measured. `ink` overrides the role's colour, opaque."""
+    _, weight, colour = spec.text_role(box.role)
+    size = drawn_size(box, spec)
     x = box.x + (box.width - box.line.width if box.line.rtl else 0)
-    # Every font run sits on the line's baseline, set by the style's font,
-    # whatever the fallback fonts' own ascenders.
-    baseline = round(box.y + shaping.font(fonts.style_face(spec.font), size, weight).ascender)
+    baseline = text_baseline(box, spec)
     language = box.line.language or han_language(box.line.text)
+    rgba = (*ink, 255) if ink is not None else hex_rgba(colour)
     for segment in box.line.segments:
         runs = split_runs(segment.text, spec.font, weight, language)
-        x = draw_runs(image, runs, x, baseline, size, weight, hex_rgba(colour), rtl=segment.rtl)
+        x = draw_runs(image, runs, x, baseline, size, weight, rgba, rtl=segment.rtl)
+
+
+def drawn_size(box: TextBox, spec: Spec) -> int:
+    """The box's pixel size: its role's, or the one it was fitted to (a
+    title or the watermark)."""
+    return round(box.size) if box.size is not None else spec.text_role(box.role)[0]
+
+
+def text_baseline(box: TextBox, spec: Spec) -> int:
+    """Every font run sits on the line's baseline, set by the style's font,
+    whatever the fallback fonts' own ascenders."""
+    size, weight = drawn_size(box, spec), spec.text_role(box.role)[1]
+    return round(box.y + shaping.font(fonts.style_face(spec.font), size, weight).ascender)
 
 
 def draw_runs(
@@ -322,14 +338,51 @@ def initial_image(initial: str, family: str, size: int) -> Image.Image | None:
     return layer.crop(box) if box else None
 
 
+# --- The watermark ---------------------------------------------------------------
+
+
+def draw_watermark(image: Image.Image, box: TextBox, spec: Spec) -> None:
+    """The watermark in the ink that reads against the pixels already under
+    it (background, shadow, anything drawn there), on a plate when no ink
+    reads against all of them: no style can make it vanish."""
+    patch = watermark_patch(box, spec, image.size)
+    left, top, right, bottom = patch
+    legible = legible_ink(numpy.asarray(image.crop(patch)))
+    if legible.plate is not None:
+        width, height = right - left, bottom - top
+        plate = rounded_mask(width, height, height // 2, legible.plate_alpha)
+        image.paste(legible.plate, (left, top), plate)
+    draw_text(image, box, spec, ink=legible.ink)
+
+
+def watermark_patch(box: TextBox, spec: Spec, canvas: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The pixels the watermark's legibility is judged on, and its plate's
+    frame: the line's ink (ascenders to descenders) with half an em of
+    margin on the sides and a third above and below, kept on the canvas."""
+    size = drawn_size(box, spec)
+    baseline = text_baseline(box, spec)
+    side, edge = round(size * 0.5), round(size * 0.35)
+    x = box.x + (box.width - box.line.width if box.line.rtl else 0)
+    left, right = math.floor(x) - side, math.ceil(x + box.line.width) + side
+    top, bottom = baseline - round(size * 0.8) - edge, baseline + round(size * 0.25) + edge
+    return max(left, 0), max(top, 0), min(right, canvas[0]), min(bottom, canvas[1])
+
+
 # --- The page -----------------------------------------------------------------
+
+
+def is_watermark(box: object) -> TypeGuard[TextBox]:
+    return isinstance(box, TextBox) and box.role == "footer"
 
 
 def paint(
     page: Page, spec: Spec, pictures: dict[tuple[int, int], bytes | None], avatar: bytes | None, author: str
 ) -> Image.Image:
+    """The page's ground and boxes; the watermark last, over everything."""
     image = ground(spec, page.width, page.height, page.card)
     for box in page.boxes:
+        if is_watermark(box):
+            continue
         if isinstance(box, TextBox):
             draw_text(image, box, spec)
         elif isinstance(box, ImageBox):
@@ -347,4 +400,7 @@ def paint(
                 fill=mix_colour(spec.muted_colour, spec.card_colour, 0.6),
                 width=max(round(spec.unit), 1),
             )
+    for box in page.boxes:
+        if is_watermark(box):
+            draw_watermark(image, box, spec)
     return image

@@ -64,6 +64,8 @@ class Spec:
 
     @property
     def footer_colour(self) -> str:
+        """The slide number's ink. The watermark's is chosen when it is
+        painted, from the pixels under it (`paint.draw_watermark`)."""
         return "#ffffff" if luminance(self.background_colour()) < 0.45 else "#1f2937"
 
     def background_colour(self) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from rendering.engine.layout.blocks import Block, image_grid
 from rendering.engine.layout.model import (
     HEADER_ROW_EM,
+    MIN_FOOTER_SHARE,
     WATERMARK,
     AvatarBox,
     Metrics,
@@ -77,20 +78,26 @@ def place_blocks(
 def footer(page_width: float, page_height: float, metrics: Metrics, number: str = "") -> list:
     """The watermark centred and the slide number at the right, in the band
     under the card. When they would meet, the watermark moves to the left;
-    on a canvas too narrow even for that it shrinks (the style validator
-    keeps it legible)."""
+    on a canvas too narrow even for that it shrinks, to `MIN_FOOTER_SHARE`
+    of its size at the least (the style validator keeps room for that
+    beside "88/88"). A longer number ("120/120") that would push it smaller
+    is left out: the watermark is the part that must stay legible."""
     size = metrics.size("footer")
     margin = footer_margin(metrics)
     top = page_height - (metrics.padding + metrics.footer_height) / 2 - size * 0.6
-    boxes: list = []
     right = page_width - margin
+    numbered: list = []
     if number and metrics.slide_numbers:
         width = metrics.measure["number"](number)
-        boxes.append(TextBox(right - width, top, width, Line(number, width), "number"))
-        right -= width + size
-    if metrics.watermark:
-        boxes.append(watermark_box(page_width, margin, right, top, metrics))
-    return boxes
+        numbered.append(TextBox(right - width, top, width, Line(number, width), "number"))
+    if not metrics.watermark:
+        return numbered
+    smallest = max(round(size * MIN_FOOTER_SHARE), 1)
+    beside = right - sum(box.width + size for box in numbered)
+    mark = watermark_box(page_width, margin, beside, top, metrics, smallest)
+    if mark is None:
+        return [watermark_box(page_width, margin, right, top, metrics, 1)]
+    return [*numbered, mark]
 
 
 def footer_margin(metrics: Metrics) -> float:
@@ -99,7 +106,11 @@ def footer_margin(metrics: Metrics) -> float:
     return max(min(metrics.padding, metrics.width * 0.1), metrics.size("footer"))
 
 
-def watermark_box(page_width: float, margin: float, right: float, top: float, metrics: Metrics) -> TextBox:
+def watermark_box(
+    page_width: float, margin: float, right: float, top: float, metrics: Metrics, smallest: int
+) -> TextBox | None:
+    """The watermark centred, else at the left margin, else shrunk to fit
+    before `right`; None when that would take it under `smallest` pixels."""
     width = metrics.measure["footer"](WATERMARK)
     x = (page_width - width) / 2
     if x + width <= right:
@@ -107,6 +118,8 @@ def watermark_box(page_width: float, margin: float, right: float, top: float, me
     if margin + width <= right:
         return TextBox(margin, top, width, Line(WATERMARK, width), "footer")
     size = max(int(metrics.size("footer") * (right - margin) / width), 1)
+    if size < smallest:
+        return None
     width = metrics.measure_at("footer", size)(WATERMARK)
     return TextBox(margin, top, width, Line(WATERMARK, width), "footer", size=size)
 
