@@ -9,6 +9,7 @@ file away. Tasks in `rendering.tasks` only call these functions."""
 import contextlib
 import datetime
 import errno
+import functools
 import hashlib
 import io
 import json
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+import redis
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -34,8 +36,10 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from accounts.models import MonthlyUsage, User, month_start, next_month_start
+from config.celery import app as celery_app
 from config.errors import Conflict, Invalid, NotFound, QuotaExceeded
 from rendering import adapters
 from rendering.engine import renderer
@@ -118,6 +122,7 @@ def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") ->
     try:
         with transaction.atomic():
             month = charge_exports(user, exports)
+            check_running_jobs(user)
             job = Job.objects.create(
                 owner=user,
                 kind=kind,
@@ -137,8 +142,9 @@ def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") ->
                 enqueued=timezone.now(),
             )
             send_on_commit(job)
-    except IntegrityError:
-        # Another request with this key won the race; answer as it did.
+    except (IntegrityError, QuotaExceeded):
+        # Another request with this key won the race (perhaps taking the last
+        # export or slot as it did); answer as it did.
         existing = replayed_job(user, key, fingerprint) if key else None
         if existing is None:
             raise
@@ -292,6 +298,21 @@ def charge_exports(user: User, exports: int) -> datetime.date:
     return month
 
 
+def check_running_jobs(user: User) -> None:
+    """Refuse a job past the plan's number queued or running at once.
+    Called after `charge_exports`, whose UPDATE holds the user's usage row
+    until commit: one user's concurrent requests count one after another,
+    each seeing the jobs the ones before it committed."""
+    limit = user.plan.max_running_jobs
+    active = Job.objects.filter(owner=user, status__in=Job.ACTIVE).count()
+    if active >= limit:
+        raise QuotaExceeded(
+            f"your plan runs {limit} exports at a time and you have {active} queued or running; "
+            "try again when one has finished, or cancel one.",
+            field="max_running_jobs",
+        )
+
+
 def refund_exports(job: Job) -> None:
     if job.exports_charged and job.charged_month:
         MonthlyUsage.objects.filter(user_id=job.owner_id, month=job.charged_month).update(
@@ -322,7 +343,15 @@ def send_assembly(job_id: int) -> None:
 
 
 def queue(task: Any, object_id: int) -> None:
-    task.apply_async((object_id,), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    task.apply_async(
+        (object_id,), queue=settings.CELERY_TASK_DEFAULT_QUEUE, task_id=message_id(task.name, object_id)
+    )
+
+
+def message_id(task_name: str, object_id: int) -> str:
+    """Every message about one row has one id (a retry, the reconciler's
+    re-send), so a cancel can revoke those still queued by name."""
+    return f"{task_name}:{object_id}"
 
 
 # --- Claiming --------------------------------------------------------------------
@@ -359,18 +388,54 @@ def beat(model: type[Job] | type[JobPart], pk: int, token: uuid.UUID, **changes:
         raise Stopped
 
 
+class CancelFlag:
+    """Whether `job` was cancelled, from a Redis key that `job_cancel` sets:
+    one EXISTS, cheap enough for every page, where the row is read only
+    every BEAT_EVERY seconds. A hint: the row decides. Without Redis, or
+    once it fails, the flag stays down and the heartbeat alone finds a
+    cancel."""
+
+    def __init__(self, job: Job) -> None:
+        self.key = cancel_flag_key(job)
+        self.store = flag_store(settings.REDIS_URL) if settings.REDIS_URL else None
+
+    def is_up(self) -> bool:
+        if self.store is None:
+            return False
+        try:
+            return bool(self.store.exists(self.key))
+        except redis.RedisError as error:
+            logger.warning("cancel flags unreadable (%s); the heartbeat alone finds cancels", error)
+            self.store = None  # never wait on a lost Redis once per page
+            return False
+
+
+def cancel_flag_key(job: Job) -> str:
+    # With the job's creation time: ids start again at 1 in a new database
+    # (every test run), and a flag must never stop another job.
+    return f"tn:job-cancelled:{job.pk}:{job.created.timestamp():.6f}"
+
+
+@functools.cache
+def flag_store(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+
+
 BEAT_EVERY = 0.5  # seconds: live enough for a progress bar, a write per page would load the database
 
 
-def heartbeat(beat_now: Callable[..., None]) -> Callable[..., None]:
-    """`beat_now` at most every BEAT_EVERY seconds of a run (pages come
-    every 10-20 ms); the last values always reach the row with the result."""
+def heartbeat(beat_now: Callable[[], None], flag: CancelFlag) -> Callable[[], None]:
+    """For between pages: `beat_now` at most every BEAT_EVERY seconds of a
+    run (pages come every 10-20 ms), and at once when `flag` is up. As
+    `beat_now` raises Stopped once the row is no longer the run's, a
+    cancelled render stops before its next page. The last values always
+    reach the row with the result."""
     last = time.monotonic()
 
-    def maybe(*args: Any, **changes: Any) -> None:
+    def maybe() -> None:
         nonlocal last
-        if time.monotonic() - last >= BEAT_EVERY:
-            beat_now(*args, **changes)
+        if flag.is_up() or time.monotonic() - last >= BEAT_EVERY:
+            beat_now()
             last = time.monotonic()
 
     return maybe
@@ -434,19 +499,20 @@ def job_run(job_id: int) -> None:
     token = take(Job, job, lambda reason: fail_job(job, None, f"The job {reason}"))
     if token is None:
         return
+    pages = {"done": 0, "total": 0}
     try:
         job.refresh_from_db()
-        pages = {"done": 0, "total": 0}
-        throttled = heartbeat(lambda: beat(Job, job.pk, token, **pages))
+        checkpoint = heartbeat(lambda: beat(Job, job.pk, token, **pages), CancelFlag(job))
 
         def progress(done: int, total: int) -> None:
             pages.update(done=done, total=total)
-            throttled()
+            checkpoint()
 
         files = render_thread(job, job.thread_ids[0], job.kind, progress)
         name, content = single_result(job, files)
         store_result(job, token, name, content, **pages)
     except Stopped:
+        logger.info("job %s stopped at page %s of %s: cancelled or taken over", job.pk, *pages.values())
         return
     except (renderer.RenderRefused, NotFound, Invalid) as error:
         fail_job(job, token, str(error))
@@ -611,13 +677,12 @@ def part_run(part_id: int) -> None:
     token = take(JobPart, part, lambda reason: part_failed(part, None, f"It {reason}"))
     if token is None:
         return
+    checkpoint = heartbeat(lambda: part_beat(part_id, token, job.pk), CancelFlag(job))
     try:
         entries: list[tuple[str, bytes]] = []
         index: list[tuple[str, str]] = []
         for kind in job.kinds:
-            for file in render_thread(
-                job, part.thread_id, kind, heartbeat(lambda *_: part_beat(part_id, token, job.pk))
-            ):
+            for file in render_thread(job, part.thread_id, kind, lambda *_: checkpoint()):
                 entries.append((file.name, file.content))
                 index.append((file.name, file.alt))
         title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first() or "thread"
@@ -704,6 +769,9 @@ def bulk_assemble(job_id: int) -> None:
     except Stopped:
         return
     except (StorageFull, OSError) as error:
+        mine = Job.objects.filter(pk=job_id, run_token=token, status=Job.Status.RUNNING)
+        if isinstance(error, FileNotFoundError) and not mine.exists():
+            return  # cancelled: its parts were removed while this copied them
         if isinstance(error, OSError) and error.errno not in NO_ROOM:
             raise
         fail_job(job, token, f"The export failed: {STORAGE_FULL}")
@@ -723,11 +791,14 @@ def write_bulk_zip(job: Job, parts: list[JobPart], token: uuid.UUID, spool: IO[b
     """The export's ZIP, written to `spool`: a folder per thread and
     index.json. Returns its size."""
     index: list[dict[str, Any]] = []
+    flag = CancelFlag(job)
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
         for part in parts:
             files = []
             with default_storage.open(str(part.file.name)) as packed, zipfile.ZipFile(packed) as source:
                 for (file_name, alt), info in zip(part.index, source.infolist(), strict=True):
+                    if flag.is_up():
+                        beat(Job, job.pk, token)
                     target = zipfile.ZipInfo(f"{part.folder}/{file_name}", ZIP_TIME)
                     with source.open(info) as reader, archive.open(target, "w") as writer:
                         shutil.copyfileobj(reader, writer, 1 << 20)
@@ -764,11 +835,53 @@ def remove_part_files(job_id: int) -> None:
 
 
 def job_cancel(*, job: Job) -> Job:
+    """End the job now (its exports given back); once that is committed,
+    raise its cancel flag, so its renders stop before their next page, and
+    revoke its messages still queued, so they never take a worker."""
     if job.is_finished:
         raise Conflict(f"the job has already {job.status}.", field="status")
-    finish_job(job, None, Job.Status.CANCELLED)
+    if finish_job(job, None, Job.Status.CANCELLED):
+        transaction.on_commit(lambda: stop_runs(job))
     job.refresh_from_db()
     return job
+
+
+def stop_runs(job: Job) -> None:
+    raise_cancel_flag(job)
+    unqueue(messages_of(job))
+
+
+def raise_cancel_flag(job: Job) -> None:
+    if not settings.REDIS_URL:
+        return
+    try:
+        # Kept as long as a run can last: any run after it finds the row finished.
+        flag_store(settings.REDIS_URL).set(cancel_flag_key(job), 1, ex=settings.CELERY_TASK_TIME_LIMIT)
+    except redis.RedisError as error:
+        logger.warning("job %s: no cancel flag (%s); its run stops at its next heartbeat", job.pk, error)
+
+
+def messages_of(job: Job) -> list[str]:
+    from rendering import tasks
+
+    if job.kind != Job.Kind.BULK:
+        return [message_id(tasks.run_job.name, job.pk)]
+    parts = JobPart.objects.filter(job=job).values_list("id", flat=True)
+    return [
+        message_id(tasks.start_bulk.name, job.pk),
+        message_id(tasks.assemble.name, job.pk),
+        *(message_id(tasks.run_part.name, part_id) for part_id in parts),
+    ]
+
+
+def unqueue(message_ids: list[str]) -> None:
+    """Workers drop these messages unread when they come to them. Each
+    worker keeps the list in memory: one started later runs them, and they
+    end at once on the finished row."""
+    try:
+        celery_app.control.revoke(message_ids)
+    except (BrokerUnreachable, redis.RedisError, OSError) as error:
+        logger.warning("%s messages not revoked (%s); they end at once when run", len(message_ids), error)
 
 
 def jobs_reconcile() -> dict[str, int]:

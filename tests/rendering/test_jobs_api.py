@@ -298,11 +298,14 @@ def test_a_job_run_twice_gives_one_result(as_alice, thread):
 
 
 @pytest.mark.django_db
-def test_the_reconciler_sends_again_what_was_lost_and_gives_up_on_crashers(as_alice, thread, sent, settings):
+def test_the_reconciler_sends_again_what_was_lost_and_gives_up_on_crashers(
+    as_alice, alice, thread, sent, settings
+):
     import datetime
 
     from django.utils import timezone
 
+    Plan.objects.filter(code=alice.plan_id).update(max_running_jobs=4)
     settings.JOB_REQUEUE_AFTER = 30
     settings.JOB_STALE_AFTER = 30
     long_ago = timezone.now() - datetime.timedelta(minutes=5)

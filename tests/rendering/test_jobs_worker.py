@@ -60,6 +60,7 @@ def many_posts(user, count: int, title: str):
 
 def test_every_kind_and_format_through_a_worker(cluster, alice):
     thread = thread_with_posts(alice, "First post.", "Second post 🎉 with an emoji.", title="Worker run")
+    Plan.objects.filter(code=alice.plan_id).update(max_running_jobs=7)  # all at once
     cluster()
     cases = {
         ("cards", "png"): "zip",
@@ -137,6 +138,7 @@ def test_killing_a_worker_mid_bulk_export_loses_nothing_and_doubles_nothing(clus
 
 def test_jobs_queued_when_redis_loses_its_data_are_sent_again(cluster, alice, redis_url):
     thread = thread_with_posts(alice, "A post that waits in a queue.", title="Flushed")
+    Plan.objects.filter(code=alice.plan_id).update(max_running_jobs=3)
     ids = [make_job(alice, kind="cards", threads=[thread.pk], format="png").pk for _ in range(3)]
     time.sleep(0.5)  # the messages are in Redis now (sent on commit)
 
