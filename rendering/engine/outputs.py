@@ -60,6 +60,9 @@ def pdf(pngs: Sequence[bytes], *, title: str, subject: str) -> bytes:
     return img2pdf.convert(
         list(pngs),
         layout_fun=layout,
+        # Our PNGs carry no EXIF orientation: without this img2pdf decodes
+        # every page twice looking for one (20 s of a 500-slide PDF).
+        rotation=img2pdf.Rotation.none,
         title=title,
         subject=subject[:4000],
         creator="Thread Navigator",
