@@ -126,7 +126,8 @@ class ClientAddressMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         meta = request.META
         forwarded = meta.pop("HTTP_X_FORWARDED_FOR", "")
-        meta["REMOTE_ADDR"] = self.proxies.client(meta.get("REMOTE_ADDR", ""), forwarded) or "0.0.0.0"  # noqa: S104
+        remote = meta.get("REMOTE_ADDR", "")
+        meta["REMOTE_ADDR"] = self.proxies.client(remote, forwarded) or remote
         response: HttpResponse = self.get_response(request)
         return response
 
