@@ -6,7 +6,10 @@ The rule: of a light and a dark ink, the one with the better contrast
 against the *worst* pixel of the patch (its lightest or its darkest, never
 an average); when neither reaches `MIN_CONTRAST` against every pixel, a plate
 of the other tone goes under the text, as transparent as it can be while
-the contrast holds against every pixel seen through it."""
+the contrast holds against every pixel seen through it. Text whose style
+gives it an ink (the slide number) keeps that ink wherever it already
+reaches `MIN_CONTRAST` against the worst pixel, and follows the rule only
+where it does not."""
 
 from dataclasses import dataclass
 
@@ -80,12 +83,16 @@ def ratio(a: float, b: float) -> float:
     return (max(a, b) + 0.05) / (min(a, b) + 0.05)
 
 
-def legible_ink(pixels: numpy.ndarray) -> Legible:
+def legible_ink(pixels: numpy.ndarray, keep: RGB | None = None) -> Legible:
     """The ink (and plate, if needed) for text drawn on `pixels` (n, 3)
     so that it reaches `TARGET_CONTRAST` against every one of them: the
-    lightest plate that does it, white ink first on a tie."""
+    lightest plate that does it, white ink first on a tie. `keep`, the ink
+    the style asks for, stays, with no plate, when it reaches `MIN_CONTRAST`
+    against every pixel: a render that already reads is left as it was."""
     pixels = numpy.asarray(pixels, dtype=numpy.uint8).reshape(-1, 3)
     low, high = extremes(pixels)
+    if keep is not None and worst_against(keep, low, high) >= MIN_CONTRAST:
+        return Legible(keep)
     scores = {ink: worst_against(ink, low, high) for ink in (LIGHT, DARK)}
     best = max(scores, key=lambda ink: scores[ink])  # LIGHT on a tie: it comes first
     if scores[best] >= TARGET_CONTRAST:

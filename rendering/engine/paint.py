@@ -5,8 +5,11 @@ Smooth edges: rounded rectangles and circles are drawn 4× larger and scaled
 down, and those masks, the background and the card's shadow are cached per
 size and style.
 
-The watermark is painted last, over everything, in an ink chosen from the
-pixels already under it (`contrast`), so no style can hide it."""
+The footer's text sits on the canvas's ground, whatever the style paints
+there, so its ink is checked against the pixels already under it
+(`contrast`): the watermark's is always chosen from them, and it is painted
+last, over everything, so no style can hide it; the slide number keeps the
+style's ink where that reads and takes the chosen one where it does not."""
 
 import hashlib
 import io
@@ -20,7 +23,7 @@ import unicode_segmentation_rs as segmentation
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from rendering.engine.cache import MB, ByteBoundedCache, bounded_images, image_bytes
-from rendering.engine.contrast import legible_ink
+from rendering.engine.contrast import RGB, legible_ink
 from rendering.engine.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
 from rendering.engine.spec import Spec
 from rendering.engine.text import fonts, shaping
@@ -338,16 +341,30 @@ def initial_image(initial: str, family: str, size: int) -> Image.Image | None:
     return layer.crop(box) if box else None
 
 
-# --- The watermark ---------------------------------------------------------------
+# --- The footer ---------------------------------------------------------------
 
 
 def draw_watermark(image: Image.Image, box: TextBox, spec: Spec) -> None:
     """The watermark in the ink that reads against the pixels already under
     it (background, shadow, anything drawn there), on a plate when no ink
     reads against all of them: no style can make it vanish."""
-    patch = watermark_patch(box, spec, image.size)
+    draw_legible(image, box, spec)
+
+
+def draw_slide_number(image: Image.Image, box: TextBox, spec: Spec) -> None:
+    """The slide number in the style's ink (`Spec.footer_colour`, from the
+    gradient's middle) where that reads at `MIN_CONTRAST` against every
+    pixel under it; where the page's foot differs too much from its middle,
+    in the ink (and on the plate) the watermark's rule picks."""
+    draw_legible(image, box, spec, keep=hex_rgba(spec.text_role(box.role)[2])[:3])
+
+
+def draw_legible(image: Image.Image, box: TextBox, spec: Spec, keep: RGB | None = None) -> None:
+    """The box's line in the ink `contrast.legible_ink` gives for the pixels
+    already under it (`keep` if it reads there), on its plate if it has one."""
+    patch = footer_patch(box, spec, image.size)
     left, top, right, bottom = patch
-    legible = legible_ink(numpy.asarray(image.crop(patch)))
+    legible = legible_ink(numpy.asarray(image.crop(patch)), keep)
     if legible.plate is not None:
         width, height = right - left, bottom - top
         plate = rounded_mask(width, height, height // 2, legible.plate_alpha)
@@ -355,8 +372,8 @@ def draw_watermark(image: Image.Image, box: TextBox, spec: Spec) -> None:
     draw_text(image, box, spec, ink=legible.ink)
 
 
-def watermark_patch(box: TextBox, spec: Spec, canvas: tuple[int, int]) -> tuple[int, int, int, int]:
-    """The pixels the watermark's legibility is judged on, and its plate's
+def footer_patch(box: TextBox, spec: Spec, canvas: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The pixels a footer line's legibility is judged on, and its plate's
     frame: the line's ink (ascenders to descenders) with half an em of
     margin on the sides and a third above and below, kept on the canvas."""
     size = drawn_size(box, spec)
@@ -378,12 +395,15 @@ def is_watermark(box: object) -> TypeGuard[TextBox]:
 def paint(
     page: Page, spec: Spec, pictures: dict[tuple[int, int], bytes | None], avatar: bytes | None, author: str
 ) -> Image.Image:
-    """The page's ground and boxes; the watermark last, over everything."""
+    """The page's ground and boxes, the slide number in an ink that reads on
+    the ground under it; the watermark last, over everything."""
     image = ground(spec, page.width, page.height, page.card)
     for box in page.boxes:
         if is_watermark(box):
             continue
-        if isinstance(box, TextBox):
+        if isinstance(box, TextBox) and box.role == "number":
+            draw_slide_number(image, box, spec)
+        elif isinstance(box, TextBox):
             draw_text(image, box, spec)
         elif isinstance(box, ImageBox):
             frame = (round(box.x), round(box.y), round(box.width), round(box.height))

@@ -64,8 +64,11 @@ class Spec:
 
     @property
     def footer_colour(self) -> str:
-        """The slide number's ink. The watermark's is chosen when it is
-        painted, from the pixels under it (`paint.draw_watermark`)."""
+        """The slide number's ink as the style gives it, from the gradient's
+        middle: painting keeps it where it reads on the pixels under the
+        number and chooses another where it does not
+        (`paint.draw_slide_number`). The watermark's is always chosen when
+        it is painted, from the pixels under it (`paint.draw_watermark`)."""
         return "#ffffff" if luminance(self.background_colour()) < 0.45 else "#1f2937"
 
     def background_colour(self) -> str:
