@@ -361,7 +361,10 @@ def test_the_log_shows_the_class_of_the_answer_not_the_status_error_or_timing(
     assert sorted(entry["answer"] for entry in entries) == ["4xx", "5xx", "no answer", "no answer"]
     fields = {"id", "event", "status", "attempts", "answer", "created", "delivered", "next_attempt"}
     assert all(set(entry) == {*fields, "payload"} for entry in entries)
-    shown = [json.dumps({**entry, "payload": None}) for entry in entries] + [json.dumps(disabled), page]
+    # Timestamps are left out: their microseconds may hold any digits.
+    hidden = ("created", "delivered", "next_attempt", "payload")
+    shown = [json.dumps({k: v for k, v in entry.items() if k not in hidden}) for entry in entries]
+    shown += [json.dumps({k: v for k, v in disabled.items() if k != "created"}), page]
     for text, raw in itertools.product(shown, ["503", "418", "Errno", "onnection refused", "HTTP "]):
         assert raw not in text
     assert "Disabled after 2 failed deliveries in a row (last: no answer)" in disabled["disabled_reason"]
