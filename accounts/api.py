@@ -1,4 +1,3 @@
-import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +14,7 @@ from accounts.authentication import signed_in_user
 from accounts.serializers import (
     MeSerializer,
     NewTokenSerializer,
+    SignupAnswerSerializer,
     SignupSerializer,
     TokenCreateSerializer,
     TokenSerializer,
@@ -30,12 +30,17 @@ class SignupApi(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes = [SignupThrottle]
 
-    @extend_schema(request=SignupSerializer, responses={201: UserSerializer, **ERROR_RESPONSES})
+    @extend_schema(request=SignupSerializer, responses={202: SignupAnswerSerializer, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:
+        """Sign up: a link to verify the address is mailed to it, and API
+        tokens can be made once it is followed. The answer is the same
+        whether or not the address already has an account (its owner is
+        mailed instead), so it tells nobody who has one."""
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_signup(**serializer.validated_data)
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        email = services.user_signup(request=request._request, **serializer.validated_data)
+        answer = {"email": email, "detail": "Check your inbox to verify your address."}
+        return Response(SignupAnswerSerializer(answer).data, status=status.HTTP_202_ACCEPTED)
 
 
 class TokenListCreateApi(generics.ListAPIView):
@@ -61,17 +66,14 @@ class TokenListCreateApi(generics.ListAPIView):
     @extend_schema(request=TokenCreateSerializer, responses={201: NewTokenSerializer, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:
         """Create a token with your email and password, or from a signed-in
-        website session. The secret is in the answer and never again."""
+        website session, once your address is verified (403 naming `email`
+        before). The secret is in the answer and never again. `expires_in`
+        (seconds) makes a token that stops working after that long."""
         serializer = TokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = self.token_owner(request, data)
-        days = data["expires_in_days"]
-        token, secret = services.token_create(
-            user=user,
-            name=data["name"],
-            expires_in=datetime.timedelta(days=days) if days else None,
-        )
+        token, secret = services.token_create(user=user, name=data["name"], expires_in=data["expires_in"])
         token.token = secret
         return Response(NewTokenSerializer(token).data, status=status.HTTP_201_CREATED)
 

@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and plans"
 
     def ready(self) -> None:
-        from accounts import throttles  # noqa: F401 - counts failed sign-ins (a signal receiver)
+        # Signal receivers: throttles counts failed sign-ins; signals ends
+        # tokens and sessions when a password changes.
+        from accounts import signals, throttles  # noqa: F401
         from accounts.plans import plans_ensure
 
         post_migrate.connect(plans_ensure, sender=self, dispatch_uid="accounts.plans")

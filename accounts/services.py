@@ -4,44 +4,107 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts import mail, selectors
 from accounts.models import ApiToken, User, normalize_email
-from config.errors import Invalid, NotFound
+from config.errors import Conflict, Forbidden, Invalid, NotFound
+
+
+def user_signup(*, request: HttpRequest, email: str, password: str) -> str:
+    """Sign up by email: a free account whose address is verified by the link
+    mailed to it (allauth's, as on the website). Returns the address.
+
+    A taken address is answered exactly as a free one, so sign-up cannot tell
+    who has an account: nothing is created, and its owner is mailed that they
+    already have one. A weak password is refused (`Invalid` naming the
+    field) either way, since that says nothing about the address (`request`
+    makes the links in the mails)."""
+    email = normalize_email(email)
+    try:
+        password_validation.validate_password(password, user=User(email=email))
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages), field="password") from exc
+    address = None
+    if selectors.email_owner(email=email) is None:
+        address = account_create(email=email, password=password)
+    if address is None:
+        # The hashing a new account costs, so the time taken doesn't tell either.
+        make_password(password)
+    mail.signup_mail(request=request, email=email, address=address)
+    return email
 
 
 @transaction.atomic
-def user_signup(*, email: str, password: str) -> User:
-    """Create a free account. Refuses a taken email (in any case) and a weak
-    password with an `Invalid` naming the field."""
-    email = normalize_email(email)
-    if User.objects.filter(email__iexact=email).exists():
-        raise Invalid("An account with this email address already exists.", field="email")
-    candidate = User(email=email)
-    try:
-        password_validation.validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise Invalid(" ".join(exc.messages), field="password") from exc
+def account_create(*, email: str, password: str) -> EmailAddress | None:
+    """The user and their unverified address; None when the address was
+    taken meanwhile (two sign-ups raced past the check)."""
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password)
-    except IntegrityError as exc:
-        # Two sign-ups with one address raced past the check above.
-        raise Invalid("An account with this email address already exists.", field="email") from exc
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-    return user
+    except IntegrityError:
+        return None
+    return EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
 
 
 @transaction.atomic
 def token_create(
     *, user: User, name: str, expires_in: datetime.timedelta | None = None
 ) -> tuple[ApiToken, str]:
-    """Make an API token. Returns the row and the secret, which is stored
-    only as a hash and so can be shown this once."""
+    """Make an API token for a user whose address is verified. Returns the
+    row and the secret, which is stored only as a hash and so can be shown
+    this once."""
+    if not selectors.email_verified(user=user):
+        raise Forbidden(
+            f"Verify your email address first: follow the link we mailed to {user.email} "
+            "(the website's Email address page sends a new one), then try again.",
+            field="email",
+        )
     token, secret = ApiToken.objects.create(user=user, expiry=expires_in, name=name)
     return token, secret
+
+
+@transaction.atomic
+def email_verify(*, user: User) -> None:
+    """Staff vouch for the address a user signs in with (an account made in
+    the admin or by `createsuperuser`, which no link verified)."""
+    email = normalize_email(user.email)
+    if EmailAddress.objects.filter(email=email, verified=True).exclude(user=user).exists():
+        raise Conflict("Another account has verified this address.", field="email")
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email=email).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+
+
+def password_changed(*, user: User, keep_session_key: str | None, reset: bool = False) -> None:
+    """After a password change or reset: whoever knew the old password keeps
+    nothing. Every API token is revoked and every website session but
+    `keep_session_key` (the one that made the change; None after a reset) is
+    ended, and the user is mailed which tokens went."""
+    revoked, ended = user_sign_out_everywhere(user=user, keep_session_key=keep_session_key)
+    mail.password_changed_mail(user=user, revoked=revoked, sessions_ended=ended, reset=reset)
+
+
+@transaction.atomic
+def user_sign_out_everywhere(
+    *, user: User, keep_session_key: str | None
+) -> tuple[list[mail.RevokedToken], int]:
+    """Revoke every API token and end every website session but one. Returns
+    the tokens that still worked and the number of sessions ended."""
+    tokens = ApiToken.objects.filter(user=user)
+    revoked = [
+        mail.RevokedToken(token.name, token.display_prefix) for token in tokens if not token.is_expired
+    ]
+    tokens.delete()
+    ended = [key for key in selectors.session_keys_of(user=user) if key != keep_session_key]
+    Session.objects.filter(session_key__in=ended).delete()
+    return revoked, len(ended)
 
 
 @transaction.atomic

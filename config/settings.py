@@ -302,6 +302,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.BlankPasswordValidator"},
+    {"NAME": "accounts.passwords.RepeatedPatternValidator"},
+    {"NAME": "accounts.passwords.ProductNameValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "frontend:dashboard"
@@ -309,8 +312,17 @@ LOGIN_REDIRECT_URL = "frontend:dashboard"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Nobody signs in, or gets an API token, before following the link mailed to
+# their address; with PREVENT_ENUMERATION, sign-up with a taken address looks
+# like any other (its owner is mailed instead). Both need "mandatory".
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+# One address an account; a new one replaces it only once its link is followed.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "frontend.forms.SignupForm", "add_email": "frontend.forms.AddEmailForm"}
 ACCOUNT_LOGOUT_REDIRECT_URL = "frontend:home"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
@@ -337,7 +349,8 @@ if env.str("EMAIL_URL", default=""):
     }
     MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _smtp_options}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed on the console, readable (a verification link can be copied).
+    MAILERS = {"default": {"BACKEND": "accounts.mail.ConsoleBackend"}}
 
 # --- Abuse limits ------------------------------------------------------------------
 

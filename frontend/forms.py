@@ -1,4 +1,13 @@
+from allauth.account import app_settings
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django import forms
+from django.contrib import messages
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
+
+from accounts import selectors as account_selectors
 
 FORMATS = [("text", "Pasted text (the app's page, numbered posts or paragraphs)"), ("json", "Thread JSON")]
 
@@ -90,3 +99,45 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label="Name", max_length=100, help_text="Where you will use it, e.g. “laptop” or “Zapier”."
     )
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's, with an address's owner decided as everywhere else
+    (`email_owner`): an address that another account added but never
+    verified does not stop its real owner signing up. A taken address is
+    answered like a free one, and its owner mailed (PREVENT_ENUMERATION)."""
+
+    def validate_unique_email(self, value: str) -> str:
+        taken = account_selectors.email_owner(email=value) is not None
+        if taken and app_settings.EMAIL_VERIFICATION != app_settings.EmailVerificationMethod.MANDATORY:
+            # Only the mailed link between sign-up and sign-in lets a taken
+            # address be answered like a free one; without it, say so.
+            raise get_adapter().validation_error("email_taken")
+        self.account_already_exists = taken
+        return value
+
+    def try_save(self, request: HttpRequest) -> tuple[object, object]:
+        if self.account_already_exists:
+            # The hashing a new account costs, so the time taken doesn't tell.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    """Changing one's address (ACCOUNT_CHANGE_EMAIL): the new one takes over
+    only once its link is followed. An address that belongs to another
+    account is answered as if a link were sent, but nothing is stored or
+    sent: nobody can claim it, nor learn from the answer that it is taken."""
+
+    def save(self, request: HttpRequest) -> EmailAddress:
+        email = self.cleaned_data["email"]
+        owner = account_selectors.email_owner(email=email)
+        if owner is None or self.user is None or owner.pk == self.user.pk:
+            return super().save(request)
+        get_adapter(request).add_message(
+            request,
+            messages.INFO,
+            "account/messages/email_confirmation_sent.txt",
+            {"email": email, "login": False, "signup": False},
+        )
+        return EmailAddress(email=email)

@@ -2,6 +2,7 @@ import io
 import random
 
 import factory
+from allauth.account.models import EmailAddress
 from PIL import Image
 
 from accounts.models import Plan, User
@@ -22,6 +23,9 @@ def unlimited_plan(code: str, *, watermark_forced: bool = True) -> Plan:
             "max_scale": 3,
             "bulk_max_threads": 500,
             "api_requests_per_minute": 10**6,
+            "max_running_jobs": 10**6,
+            "previews_per_minute": 10**6,
+            "previews_per_day": 10**6,
         },
     )
     return plan
@@ -40,6 +44,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             self.save()
+
+    @factory.post_generation
+    def email_verified(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """Verified unless `email_verified=False`: as if the link mailed at
+        sign-up had been followed (tests/accounts follow it for real)."""
+        if create:
+            verified = extracted is not False
+            EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=verified)
 
 
 def png_bytes(width: int = 40, height: int = 30, color: str = "#7c3aed", *, noise: bool = False) -> bytes:

@@ -1,10 +1,13 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, User
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,10 +138,58 @@ def test_other_user_gets_404_revoking_a_token(api, alice, bob, password):
     assert api.get(TOKENS).json()["results"] == []
 
 
-def test_expired_token_is_refused(api, alice, password):
-    body = create_token(api, alice, password, expires_in_days=1)
+def test_expired_token_is_refused_saying_so_each_time(api, alice, password):
+    body = create_token(api, alice, password, expires_in=3600)
     ApiToken.objects.filter(id=body["id"]).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
     api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+
+    for _ in range(2):
+        response = api.get(ME)
+        assert response.status_code == 401
+        assert response.json()["message"].startswith("This token expired at ")
+        assert "create a new one" in response.json()["message"]
+
+
+def test_an_expired_prefix_with_a_wrong_secret_is_just_invalid(api, alice, password):
+    body = create_token(api, alice, password, expires_in=3600)
+    ApiToken.objects.filter(id=body["id"]).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+    forged = body["token"][:-4] + ("0000" if not body["token"].endswith("0000") else "1111")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {forged}")
+
+    assert api.get(ME).json()["message"] == "Invalid token."
+
+
+@pytest.mark.parametrize(
+    ("extra", "lifetime"),
+    [
+        ({"expires_in": 60}, datetime.timedelta(seconds=60)),
+        ({"expires_in": "3600"}, datetime.timedelta(hours=1)),
+        ({"expires_in": 315_360_000}, datetime.timedelta(days=3650)),
+        ({"expires_in_days": 30}, datetime.timedelta(days=30)),
+        ({"expires_in": None}, None),
+        ({}, None),
+    ],
+)
+def test_expiry_in_seconds_or_days_is_shown_in_the_list(api, alice, password, extra, lifetime):
+    before = timezone.now()
+    body = create_token(api, alice, password, **extra)
+
+    api.force_authenticate(alice)
+    [listed] = api.get(TOKENS).json()["results"]
+    assert listed["expiry"] == body["expiry"]
+    if lifetime is None:
+        assert listed["expiry"] is None
+    else:
+        expiry = datetime.datetime.fromisoformat(listed["expiry"])
+        assert before + lifetime <= expiry <= timezone.now() + lifetime
+
+
+def test_a_token_works_until_it_expires(api, alice, password):
+    body = create_token(api, alice, password, expires_in=60)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+    assert api.get(ME).status_code == 200
+
+    ApiToken.objects.filter(id=body["id"]).update(expiry=timezone.now())
 
     assert api.get(ME).status_code == 401
 
@@ -150,20 +201,79 @@ def test_garbage_tokens_are_refused(api, alice, password):
         assert api.get(ME).status_code == 401, header
 
 
-
-def test_bad_expiry_is_refused_naming_the_field(api, alice, password):
-    response = api.post(TOKENS, {"email": alice.email, "password": password, "expires_in_days": 0})
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"expires_in_days": 0}, "expires_in_days"),
+        ({"expires_in_days": 3651}, "expires_in_days"),
+        ({"expires_in": 59}, "expires_in"),
+        ({"expires_in": 0}, "expires_in"),
+        ({"expires_in": -60}, "expires_in"),
+        ({"expires_in": 315_360_001}, "expires_in"),
+        ({"expires_in": 10**40}, "expires_in"),
+        ({"expires_in": 90.5}, "expires_in"),
+        ({"expires_in": "an hour"}, "expires_in"),
+        ({"expires_in": "1e3"}, "expires_in"),
+        ({"expires_in": True}, "expires_in"),
+        ({"expires_in": [60]}, "expires_in"),
+        ({"expires_in": {"seconds": 60}}, "expires_in"),
+        ({"expires_in": 60, "expires_in_days": 1}, "expires_in"),
+    ],
+)
+def test_bad_expiry_is_refused_naming_the_field(api, alice, password, extra, field):
+    response = api.post(TOKENS, {"email": alice.email, "password": password, **extra})
 
     assert response.status_code == 400
-    assert "expires_in_days" in response.json()["errors"]
+    assert field in response.json()["errors"]
+    assert response.json()["message"].startswith(f"{field}:")
+    assert not ApiToken.objects.exists()
+
+
+def test_an_unverified_address_gets_no_token_by_password(api, password):
+    carol = UserFactory(email="carol@example.com", email_verified=False)
+
+    response = api.post(TOKENS, {"email": carol.email, "password": password, "name": "x"})
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "forbidden"
+    assert "follow the link we mailed to carol@example.com" in body["errors"]["email"][0]
+    assert not ApiToken.objects.exists()
+
+
+def test_an_unverified_address_gets_no_token_from_a_session(client, db):
+    carol = UserFactory(email="carol@example.com", email_verified=False)
+    client.force_login(carol)
+
+    response = client.post(TOKENS, {"name": "from the site"}, content_type="application/json")
+
+    assert response.status_code == 403
+    assert "email" in response.json()["errors"]
+    assert not ApiToken.objects.exists()
+
+
+def test_an_account_without_any_address_row_gets_no_token(api, password):
+    # As made by createsuperuser or the admin: nobody verified the address.
+    dave = User.objects.create_user("dave@example.com", password)
+
+    response = api.post(TOKENS, {"email": dave.email, "password": password})
+
+    assert response.status_code == 403
+    assert "email" in response.json()["errors"]
+
+
+def test_a_wrong_password_for_an_unverified_address_is_still_a_wrong_password(api, db):
+    carol = UserFactory(email="carol@example.com", email_verified=False)
+
+    response = api.post(TOKENS, {"email": carol.email, "password": "not the password at all"})
+
+    assert response.status_code == 400
+    assert "password" in response.json()["errors"]
 
 
 def test_expired_tokens_leave_the_list_and_a_request_costs_one_token_query(api, alice, password):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     live = create_token(api, alice, password, expires_in_days=30)
-    gone = create_token(api, alice, password, expires_in_days=1)
+    gone = create_token(api, alice, password, expires_in=60)
     ApiToken.objects.filter(id=gone["id"]).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
     api.credentials(HTTP_AUTHORIZATION=f"Token {live['token']}")
     assert [token["id"] for token in api.get(TOKENS).json()["results"]] == [live["id"]]

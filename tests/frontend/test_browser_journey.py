@@ -1,6 +1,7 @@
-"""A newcomer's way from sign-up to a downloaded carousel, in a real browser
-with a real worker: paste the app's page, read it in the navigator, edit a
-post, style it in the editor and quick-export."""
+"""A newcomer's way from sign-up (and the link mailed to verify the address)
+to a downloaded carousel, in a real browser with a real worker: paste the
+app's page, read it in the navigator, edit a post, style it in the editor
+and quick-export."""
 
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ import pikepdf
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.accounts.mailbox import VERIFY, only_link
 from threads.models import Post
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +28,9 @@ def test_sign_up_paste_read_edit_style_and_download(page: Page, live_server, clu
     page.get_by_label("Email").fill("journey@example.com")
     page.get_by_label("Password").fill("tangerine orbit lighthouse")
     page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    page.goto(live_server.url + only_link("journey@example.com", VERIFY))
+    page.get_by_role("button", name="Confirm").click()
 
     page.get_by_role("link", name="Import a thread").click()
     page.get_by_label("Paste the thread").fill(source.read_text(encoding="utf-8"))
