@@ -55,7 +55,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import MonthlyUsage, User
-from accounts.services import token_create
+from accounts.services import email_verify, token_create
 from rendering import jobs
 from rendering.models import Job
 from tests.factories import unlimited_plan
@@ -211,6 +211,7 @@ def drill_pg_task(user: User) -> list[int]:
 def drill_pg_api(user: User, tally: Tally) -> list[int]:
     """pg_terminate_backend every 100 ms while 8 API clients list, read and export."""
     shared_worker()
+    email_verify(user=user)  # tokens need a verified address
     token = token_create(user=user, name="drills")[1]
     thread = make_thread(user, posts=4)
     accepted: list[int] = []

@@ -48,7 +48,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from accounts.models import User
-from accounts.services import token_create
+from accounts.services import email_verify, token_create
 from rendering.models import Job
 from tests.factories import unlimited_plan
 from threads.models import Post, StylePreset, Thread
@@ -61,6 +61,7 @@ def seed(users: int, thread_count: int = 3) -> list[dict]:
     accounts = []
     for number in range(users):
         user = User.objects.create_user(f"load-{uuid.uuid4().hex[:8]}@example.com", None, plan=plan)
+        email_verify(user=user)  # tokens need a verified address
         threads = []
         for t in range(thread_count):
             thread = Thread.objects.create(

@@ -60,17 +60,21 @@ def test_text_postgresql_cannot_store_is_refused_naming_the_field(as_alice, body
 
 @pytest.mark.parametrize("text", ["a\\u0000b", "\\ud83d alone"])
 def test_imported_json_and_text_with_nul_or_surrogates(as_alice, text):
-    thread_json = '{"author": {"name": "A", "handle": "a"}, "posts": [{"text": "%s"}]}' % text
+    thread_json = '{"author": {"name": "A", "handle": "a"}, "posts": [{"text": "TEXT"}]}'.replace(
+        "TEXT", text
+    )
     response = as_alice.post(IMPORT, {"format": "json", "content": thread_json}, format="json")
     assert_names(response, "posts[0].text")
-    pasted = raw_post(as_alice, IMPORT, '{"format": "text", "content": "1/ %s"}' % text)
+    pasted = raw_post(as_alice, IMPORT, '{"format": "text", "content": "1/ TEXT"}'.replace("TEXT", text))
     assert_names(pasted, "content")
     assert not Thread.objects.exists()
 
 
 def test_nul_in_a_carousel_title_is_refused(as_alice, alice):
     thread = thread_with_posts(alice, "One.", "Two.")
-    body = json.dumps({"kind": "carousel", "thread": thread.pk, "format": "png", "carousel": {"title": "a\x00"}})
+    body = json.dumps(
+        {"kind": "carousel", "thread": thread.pk, "format": "png", "carousel": {"title": "a\x00"}}
+    )
     assert_names(raw_post(as_alice, JOBS, body), "carousel.title")
     assert_names(raw_post(as_alice, PREVIEW, body.replace('"format": "png"', '"page": 1')), "carousel.title")
 
@@ -106,7 +110,9 @@ def test_editing_a_post_checks_its_normalised_length(as_alice, alice, settings):
     thread = thread_with_posts(alice, "One.")
     settings.POST_MAX_CHARS = 100
     response = as_alice.patch(
-        f"{THREADS}{thread.pk}/", {"posts": [{"id": thread.posts.get().pk, "text": "\ufb2c" * 50}]}, format="json"
+        f"{THREADS}{thread.pk}/",
+        {"posts": [{"id": thread.posts.get().pk, "text": "\ufb2c" * 50}]},
+        format="json",
     )
     assert_names(response, "posts[0].text")
     assert thread.posts.get().text == "One."
@@ -124,7 +130,11 @@ def test_extreme_valid_carousel_styles_render_or_are_refused(as_alice, alice):
     thread = thread_with_posts(alice, "A post " * 200, "Another.")
     extremes = [
         {"canvas": {"padding": 200}, "card": {"padding": 160}, "text": {"size": 64, "line_height": 3}},
-        {"canvas": {"padding": 0, "size": "landscape"}, "card": {"padding": 0, "radius": 200}, "text": {"size": 8}},
+        {
+            "canvas": {"padding": 0, "size": "landscape"},
+            "card": {"padding": 0, "radius": 200},
+            "text": {"size": 8},
+        },
         {"canvas": {"size": "portrait"}, "text": {"size": 64, "line_height": 3}},
     ]
     for style in extremes:
