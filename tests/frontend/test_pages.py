@@ -54,7 +54,7 @@ def test_the_plan_page_shows_both_plans_and_this_months_use(signed_in, alice):
 
     assert "7</strong> of 50 exports used" in page
     assert "Pro" in page
-    assert "2000 exports a month" in page
+    assert "2,000 exports a month" in page
 
 
 def test_presets_page_lists_and_deletes_only_ones_own(signed_in, alice, bob):
