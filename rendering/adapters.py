@@ -19,7 +19,10 @@ def input_from_imported(thread: ImportedThread) -> RenderInput:
             author_name=thread.author_name,
             handle=thread.handle,
             posts=tuple(
-                PostInfo(post.text, tuple(ImageInfo(0, 0, placeholder=True) for _ in post.images))
+                PostInfo(
+                    post.text,
+                    tuple(ImageInfo(0, 0, placeholder=True, alt=image.alt) for image in post.images),
+                )
                 for post in thread.posts
             ),
         )
@@ -42,7 +45,9 @@ def input_from_thread(thread: Thread) -> RenderInput:
             PostInfo(
                 post.text,
                 tuple(
-                    ImageInfo(image.width or 0, image.height or 0, placeholder=image.is_placeholder)
+                    ImageInfo(
+                        image.width or 0, image.height or 0, placeholder=image.is_placeholder, alt=image.alt
+                    )
                     for image in images
                 ),
             )

@@ -42,7 +42,7 @@ from accounts.models import MonthlyUsage, User, month_start, next_month_start
 from config.celery import app as celery_app
 from config.errors import Conflict, Invalid, NotFound, QuotaExceeded
 from rendering import adapters
-from rendering.engine import renderer
+from rendering.engine import outputs, renderer
 from rendering.engine.vocabulary import IMAGE_FORMATS, KIND_FORMATS, KINDS
 from rendering.models import Job, JobPart
 from rendering.signals import job_finished
@@ -555,10 +555,8 @@ def single_result(job: Job, files: list[renderer.RenderedFile]) -> tuple[str, by
         extension = files[0].name.rsplit(".", 1)[-1]
         return f"{stem}.{extension}", files[0].content
     entries = [(file.name, file.content) for file in files]
-    index = [{"file": file.name, "alt": file.alt} for file in files]
-    return f"{stem}.zip", zip_bytes(
-        [*entries, ("index.json", json.dumps(index, ensure_ascii=False, indent=2).encode())]
-    )
+    index = [renderer.page_entry(file.name, number, file) for number, file in enumerate(files, start=1)]
+    return f"{stem}.zip", zip_bytes([*entries, ("index.json", outputs.index_json(index))])
 
 
 def store_result(job: Job, token: uuid.UUID, name: str, content: bytes, **progress: int) -> None:
@@ -633,10 +631,14 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def safe_name(text: str, limit: int = 60) -> str:
-    """A file name anyone's system accepts: ASCII letters, digits and dashes."""
+    """A file name anyone's system accepts: ASCII letters, digits and dashes,
+    cut at a word's end (a single word longer than `limit` is cut short)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
-    return slug[:limit].strip("-") or "thread"
+    if len(slug) > limit:
+        cut = slug[: limit + 1].rsplit("-", 1)[0] if "-" in slug[: limit + 1] else slug[:limit]
+        slug = cut
+    return slug.strip("-") or "thread"
 
 
 # --- Bulk exports --------------------------------------------------------------------

@@ -2,8 +2,10 @@
 a buffer, same input -> same bytes (no timestamps anywhere)."""
 
 import io
+import json
 import zipfile
 from collections.abc import Sequence
+from typing import Any
 
 import imagecodecs
 import numpy
@@ -69,6 +71,11 @@ def pdf(pngs: Sequence[bytes], *, title: str, subject: str) -> bytes:
         producer="Thread Navigator",
         nodate=True,
     )
+
+
+def index_json(entries: Sequence[dict[str, Any]]) -> bytes:
+    """An export's index.json: each file with its page, alt text and posts."""
+    return json.dumps(entries, ensure_ascii=False, indent=2).encode()
 
 
 def zip_of(files: Sequence[tuple[str, bytes]]) -> bytes:

@@ -64,6 +64,7 @@ class RenderedFile:
     height: int
     pages: int
     alt: str
+    posts: tuple[int, ...] = ()  # the posts it shows, by position from 1
 
 
 def metrics_for(spec: Spec, limits: Limits | None = None) -> Metrics:
@@ -183,31 +184,45 @@ def render(
         del image
         if progress:
             progress(len(encoded), len(pages))
-    stem = kind if kind != "cards" else "card"
+    names = page_names(kind, len(pages), "png" if fmt in ("pdf", "zip") else outputs.extension(fmt))
     if fmt in ("pdf", "zip"):
         alt = "\n\n".join(page.alt for page in pages)
         if fmt == "pdf":
             content = outputs.pdf(encoded, title=data.thread.title, subject=alt)
         else:
-            content = outputs.zip_of([(f"{stem}-{n:02d}.png", png) for n, png in enumerate(encoded, start=1)])
+            listing = [
+                page_entry(name, number, page)
+                for number, (name, page) in enumerate(zip(names, pages, strict=True), start=1)
+            ]
+            content = outputs.zip_of(
+                [*zip(names, encoded, strict=True), ("index.json", outputs.index_json(listing))]
+            )
         width, height = sizes[0]
+        posts = tuple(sorted({post for page in pages for post in page.posts}))
         return [
-            RenderedFile(f"{kind}.{fmt}", content, outputs.content_type(fmt), width, height, len(pages), alt)
+            RenderedFile(
+                f"{kind}.{fmt}", content, outputs.content_type(fmt), width, height, len(pages), alt, posts
+            )
         ]
     return [
-        RenderedFile(
-            f"{stem}-{number:02d}.{outputs.extension(fmt)}",
-            content,
-            outputs.content_type(fmt),
-            width,
-            height,
-            1,
-            page.alt,
-        )
-        for number, (page, content, (width, height)) in enumerate(
-            zip(pages, encoded, sizes, strict=True), start=1
-        )
+        RenderedFile(name, content, outputs.content_type(fmt), width, height, 1, page.alt, page.posts)
+        for name, page, content, (width, height) in zip(names, pages, encoded, sizes, strict=True)
     ]
+
+
+STEMS = {"cards": "card", "carousel": "slide", "thread": "thread"}
+
+
+def page_names(kind: str, count: int, extension: str) -> list[str]:
+    """`slide-01.png`…, the number zero-padded to the count's digits (two at
+    least), so the files sort in order past 99 as well."""
+    digits = max(2, len(str(count)))
+    return [f"{STEMS[kind]}-{number:0{digits}d}.{extension}" for number in range(1, count + 1)]
+
+
+def page_entry(name: str, number: int, page: Page | RenderedFile) -> dict[str, Any]:
+    """One file's line of an export's index.json."""
+    return {"file": name, "page": number, "alt": page.alt, "posts": list(page.posts)}
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,7 @@ def test_a_bulk_export_is_one_zip_with_a_folder_per_thread_and_an_index(as_alice
     assert listed | {"index.json"} == set(archive.namelist())
     assert [thread["title"] for thread in index["threads"]] == ["Thread 2", "Thread 1"]
     assert "001-thread-2/card-01.png" in listed
-    assert "002-thread-1/carousel-04.png" in listed
+    assert "002-thread-1/slide-04.png" in listed
     assert MonthlyUsage.objects.get(user=alice).exports == 4, "2 threads × 2 kinds"
     assert not default_storage.listdir(f"export-parts/{job.pk}")[1], "parts are removed once assembled"
 
@@ -424,3 +424,22 @@ def test_bad_carousel_choices_are_refused_by_name(as_alice, alice, carousel, fie
     assert response.status_code == 400
     assert response.json()["message"].startswith(f"{field}:"), response.json()
     assert cards.json()["message"].startswith("carousel:")
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("A short title", "a-short-title"),
+        (
+            "Why sourdough needs patience and a warm kitchen and more than anything a good starter",
+            "why-sourdough-needs-patience-and-a-warm-kitchen-and-more",
+        ),
+        ("x" * 80, "x" * 60),
+        ("日本語だけ", "thread"),
+    ],
+)
+def test_file_names_are_cut_at_a_words_end(title, name):
+    from rendering.jobs import safe_name
+
+    assert safe_name(title) == name
+    assert len(safe_name(title)) <= 60

@@ -1,6 +1,7 @@
 """The renderer with real fonts: every kind and format, fallback, determinism."""
 
 import io
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -72,8 +73,42 @@ def test_carousel_pdf_and_zip(marisol):
     assert "Sourdough" in str(pdf.docinfo["/Subject"])
     with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
         names = zipped.namelist()
-        assert len(names) == len(pngs)
+        index = json.loads(zipped.read("index.json"))
+        assert names == [*(entry["file"] for entry in index), "index.json"]
+        assert len(index) == len(pngs)
         assert open_image(zipped.read(names[0])).size == (1080, 1080)
+    assert [entry["page"] for entry in index] == list(range(1, len(pngs) + 1))
+    assert index[0]["posts"] == []
+    assert index[-1]["posts"] == []
+    assert index[1]["posts"] == [1]
+    assert "Sourdough" in index[0]["alt"]
+
+
+def test_past_99_pages_the_names_still_sort_in_order():
+    from rendering.engine.layout import PostInfo, ThreadInfo
+    from rendering.engine.renderer import RenderInput
+
+    data = RenderInput(ThreadInfo("Many", "Ana", "ana", tuple(PostInfo(f"Post {n}.") for n in range(1, 121))))
+    files = render(data=data, style=style_validate({}), kind="cards", fmt="png")
+
+    names = [file.name for file in files]
+    assert names[:2] == ["card-001.png", "card-002.png"]
+    assert names[-1] == "card-120.png"
+    assert sorted(names) == names
+    assert [file.posts for file in files[:3]] == [(1,), (2,), (3,)]
+
+
+def test_the_uploaders_alt_text_is_read_out_with_the_post():
+    from rendering.engine.layout import ImageInfo, PostInfo, ThreadInfo
+    from rendering.engine.renderer import RenderInput
+
+    post = PostInfo("Look at this.", (ImageInfo(0, 0, placeholder=True, alt="A loaf cooling on a rack"),))
+    data = RenderInput(ThreadInfo("Bread", "Ana", "ana", (post, PostInfo("Bye."))))
+    card = render(data=data, style=style_validate({}), kind="cards", fmt="png")[0]
+    slides = render(data=data, style=style_validate({}), kind="carousel", fmt="png")
+
+    assert "Image: A loaf cooling on a rack" in card.alt
+    assert any("Image: A loaf cooling on a rack" in slide.alt and slide.posts == (1,) for slide in slides)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from rendering.engine.layout.model import (
     card_inside,
     slide_height,
 )
-from rendering.engine.layout.pieces import alt_text, footer, header, place_blocks
+from rendering.engine.layout.pieces import alt_text, footer, header, images_alt, place_blocks
 from rendering.engine.layout.room import check_room
 from rendering.engine.text.fitting import FittedText, fit_block
 
@@ -143,8 +143,17 @@ def post_slide(thread: ThreadInfo, draft: SlideDraft, metrics: Metrics, number: 
     boxes, used = header(thread, x, top, column, metrics)
     boxes += place_blocks(draft.blocks, thread.posts, x, top + used + metrics.gap, column, metrics)
     boxes += footer(metrics.width, height, metrics, number)
+    shown = sorted({block.post for block in draft.blocks})
     text = "\n".join(block.line.text for block in draft.blocks if block.line)
-    return Page(metrics.width, height, card_frame(metrics), tuple(boxes), text)
+    pictured = [alt for index in shown for alt in images_alt(thread.posts[index]) if has_images(draft, index)]
+    alt = "\n".join([text, *pictured]).strip()
+    return Page(
+        metrics.width, height, card_frame(metrics), tuple(boxes), alt, tuple(index + 1 for index in shown)
+    )
+
+
+def has_images(draft: SlideDraft, post: int) -> bool:
+    return any(block.kind == "images" and block.post == post for block in draft.blocks)
 
 
 def end_slide(thread: ThreadInfo, metrics: Metrics, number: str) -> Page:

@@ -16,6 +16,7 @@ class ImageInfo:
     width: int
     height: int
     placeholder: bool = False
+    alt: str = ""  # the uploader's description, read out in the page's alt text
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ class Page:
     card: tuple[float, float, float, float]  # x, y, width, height
     boxes: tuple[TextBox | ImageBox | AvatarBox | RuleBox, ...]
     alt: str = ""
+    posts: tuple[int, ...] = ()  # the posts it shows, by position from 1
 
 
 # --- Frames ---------------------------------------------------------------

@@ -126,5 +126,12 @@ def watermark_box(
 
 def alt_text(thread: ThreadInfo, posts: Sequence[int]) -> str:
     author = f"{thread.author_name} (@{thread.handle})" if thread.handle else thread.author_name
-    text = "\n\n".join(thread.posts[index].text for index in posts)
+    text = "\n\n".join(
+        "\n".join([thread.posts[index].text, *images_alt(thread.posts[index])]).strip() for index in posts
+    )
     return f"{author}: {text}" if author else text
+
+
+def images_alt(post: PostInfo) -> list[str]:
+    """What the post's pictures show, in the words of whoever uploaded them."""
+    return [f"Image: {image.alt.strip()}" for image in post.images if image.alt.strip()]
