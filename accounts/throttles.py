@@ -40,6 +40,8 @@ from django.urls import reverse
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle, UserRateThrottle
 
+from config.redis_client import redis_client
+
 logger = logging.getLogger(__name__)
 
 # --- The client's address ---------------------------------------------------------------
@@ -174,7 +176,7 @@ return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])
 
 class RedisCounter:
     def __init__(self, url: str) -> None:
-        self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self.client = redis_client(url)
         self.hit_script = self.client.register_script(HIT)
         self.peek_script = self.client.register_script(PEEK)
 

@@ -9,7 +9,6 @@ file away. Tasks in `rendering.tasks` only call these functions."""
 import contextlib
 import datetime
 import errno
-import functools
 import hashlib
 import io
 import json
@@ -41,6 +40,7 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 from accounts.models import MonthlyUsage, User, month_start, next_month_start
 from config.celery import app as celery_app
 from config.errors import Conflict, Invalid, NotFound, QuotaExceeded
+from config.redis_client import redis_client
 from rendering import adapters
 from rendering.engine import outputs, renderer
 from rendering.engine.vocabulary import IMAGE_FORMATS, KIND_FORMATS, KINDS
@@ -397,7 +397,7 @@ class CancelFlag:
 
     def __init__(self, job: Job) -> None:
         self.key = cancel_flag_key(job)
-        self.store = flag_store(settings.REDIS_URL) if settings.REDIS_URL else None
+        self.store = redis_client(settings.REDIS_URL) if settings.REDIS_URL else None
 
     def is_up(self) -> bool:
         if self.store is None:
@@ -414,11 +414,6 @@ def cancel_flag_key(job: Job) -> str:
     # With the job's creation time: ids start again at 1 in a new database
     # (every test run), and a flag must never stop another job.
     return f"tn:job-cancelled:{job.pk}:{job.created.timestamp():.6f}"
-
-
-@functools.cache
-def flag_store(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
 
 
 BEAT_EVERY = 0.5  # seconds: live enough for a progress bar, a write per page would load the database
@@ -636,8 +631,8 @@ def safe_name(text: str, limit: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
     if len(slug) > limit:
-        cut = slug[: limit + 1].rsplit("-", 1)[0] if "-" in slug[: limit + 1] else slug[:limit]
-        slug = cut
+        head = slug[: limit + 1]
+        slug = head.rsplit("-", 1)[0] if "-" in head else slug[:limit]
     return slug.strip("-") or "thread"
 
 
@@ -858,7 +853,7 @@ def raise_cancel_flag(job: Job) -> None:
         return
     try:
         # Kept as long as a run can last: any run after it finds the row finished.
-        flag_store(settings.REDIS_URL).set(cancel_flag_key(job), 1, ex=settings.CELERY_TASK_TIME_LIMIT)
+        redis_client(settings.REDIS_URL).set(cancel_flag_key(job), 1, ex=settings.CELERY_TASK_TIME_LIMIT)
     except redis.RedisError as error:
         logger.warning("job %s: no cancel flag (%s); its run stops at its next heartbeat", job.pk, error)
 

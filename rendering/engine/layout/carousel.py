@@ -145,7 +145,7 @@ def post_slide(thread: ThreadInfo, draft: SlideDraft, metrics: Metrics, number: 
     boxes += footer(metrics.width, height, metrics, number)
     shown = sorted({block.post for block in draft.blocks})
     text = "\n".join(block.line.text for block in draft.blocks if block.line)
-    pictured = [alt for index in shown for alt in images_alt(thread.posts[index]) if has_images(draft, index)]
+    pictured = [alt for index in shown if has_images(draft, index) for alt in images_alt(thread.posts[index])]
     alt = "\n".join([text, *pictured]).strip()
     return Page(
         metrics.width, height, card_frame(metrics), tuple(boxes), alt, tuple(index + 1 for index in shown)
