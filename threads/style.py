@@ -26,11 +26,27 @@ _DEFAULT_STYLE: dict[str, Any] = {
         "background": {"type": "linear", "angle": 135, "stops": [["#6d28d9", 0.0], ["#db2777", 1.0]]},
         "padding": 48,
     },
-    "card": {"background": "#ffffff", "opacity": 1.0, "radius": 40, "padding": 16, "shadow": True},
-    "text": {"font": "Inter", "size": 16, "line_height": 1.4, "color": "#0f1419"},
+    "card": {
+        "background": "#ffffff",
+        "opacity": 1.0,
+        "radius": 40,
+        "padding": 16,
+        "shadow": True,
+        "align": "top",
+    },
+    "text": {
+        "font": "Inter",
+        "size": 16,
+        "line_height": 1.4,
+        "color": "#0f1419",
+        "fit": "off",
+        "fit_min": 16,
+        "fit_max": 40,
+    },
     "header": {"avatar": True, "name": True, "handle": True},
     "footer": {"slide_numbers": True, "watermark": True},
     "images": {"fit": "cover"},
+    "carousel": {"pack": False},
 }
 
 # The numbers a style may hold, (low, high): the validator's bounds and the
@@ -45,6 +61,8 @@ RANGES: dict[str, tuple[float, float]] = {
     "card.padding": (0, 160),
     "text.size": (8.0, 64.0),
     "text.line_height": (1.0, 3.0),
+    "text.fit_min": (8, 64),
+    "text.fit_max": (8, 64),
 }
 
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
@@ -194,6 +212,8 @@ SECTIONS = {
             "radius": _ranged("card.radius"),
             "padding": _ranged("card.padding"),
             "shadow": _bool,
+            # Where a carousel slide's content sits under its header.
+            "align": _choice(("top", "center")),
         }
     ),
     "text": _section(
@@ -202,12 +222,19 @@ SECTIONS = {
             "size": _ranged("text.size"),
             "line_height": _ranged("text.line_height"),
             "color": _colour,
+            # off: carousel text at `size`; slide: each slide's text as large
+            # as it fits, between fit_min and fit_max.
+            "fit": _choice(("off", "slide")),
+            "fit_min": _ranged("text.fit_min"),
+            "fit_max": _ranged("text.fit_max"),
         }
     ),
     "header": _section({"avatar": _bool, "name": _bool, "handle": _bool}),
     "footer": _section({"slide_numbers": _bool, "watermark": _bool}),
     # cover: the picture fills its frame, cropped; contain: all of it shows, on a tint.
     "images": _section({"fit": _choice(("cover", "contain"))}),
+    # pack: consecutive posts that each fit a slide share slides.
+    "carousel": _section({"pack": _bool}),
 }
 
 
@@ -219,6 +246,12 @@ def style_validate(document: object, *, field: str = "style") -> dict[str, Any]:
     result: dict[str, Any] = {"version": STYLE_VERSION}
     for name, check in SECTIONS.items():
         result[name] = check(given.get(name, {}), f"{field}.{name}", _DEFAULT_STYLE[name])
+    if result["text"]["fit_min"] > result["text"]["fit_max"]:
+        raise _fail(
+            f"{field}.text.fit_max",
+            f"must not be smaller than text.fit_min ({result['text']['fit_min']}) "
+            f"(got {result['text']['fit_max']}).",
+        )
     _check_room(result, field)
     return result
 

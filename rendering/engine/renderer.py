@@ -92,6 +92,10 @@ def metrics_for(spec: Spec, limits: Limits | None = None) -> Metrics:
         unit=spec.unit,
         max_pixels=limits.max_pixels if limits else None,
         max_pages=limits.max_pages if limits else None,
+        fit_sizes=spec.fit_sizes,
+        leading=spec.leading,
+        align=spec.align,
+        pack=spec.pack,
     )
 
 

@@ -38,6 +38,13 @@ class Spec:
     slide_numbers: bool
     watermark: bool
     image_fit: str = "cover"
+    # Carousel composition: the body sizes a slide may take (empty: the
+    # text size only), line height per pixel of size, where a slide's
+    # content sits, whether short posts share a slide.
+    fit_sizes: tuple[int, ...] = ()
+    leading: float | None = None
+    align: str = "top"
+    pack: bool = False
 
     def text_role(self, role: str) -> tuple[int, int, str]:
         """(pixel size, weight, colour) for a role of text."""
@@ -133,4 +140,20 @@ def spec_from_style(style: dict[str, Any], *, kind: str, scale: int, watermark_f
         slide_numbers=style["footer"]["slide_numbers"],
         watermark=style["footer"]["watermark"] or watermark_forced,
         image_fit=style.get("images", {}).get("fit", "cover"),
+        **(composition(style, unit) if carousel else {}),
     )
+
+
+def composition(style: dict[str, Any], unit: float) -> dict[str, Any]:
+    """A carousel's composition settings (stored styles older than them
+    take their defaults). Fitted sizes step by one CSS pixel, so every
+    scale picks the same sizes and breaks the same lines."""
+    text = style["text"]
+    fitted = text.get("fit", "off") == "slide"
+    low, high = text.get("fit_min", text["size"]), text.get("fit_max", text["size"])
+    return {
+        "fit_sizes": tuple(round(css * unit) for css in range(low, high + 1)) if fitted else (),
+        "leading": text["line_height"],
+        "align": style["card"].get("align", "top"),
+        "pack": style.get("carousel", {}).get("pack", False),
+    }

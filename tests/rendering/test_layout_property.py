@@ -65,15 +65,24 @@ styles = st.fixed_dictionaries(
     {
         "canvas": st.fixed_dictionaries({"size": canvas_sizes, "padding": ranged("canvas.padding")}),
         "card": st.fixed_dictionaries(
-            {"radius": ranged("card.radius"), "padding": ranged("card.padding"), "shadow": st.booleans()}
+            {
+                "radius": ranged("card.radius"),
+                "padding": ranged("card.padding"),
+                "shadow": st.booleans(),
+                "align": st.sampled_from(["top", "center"]),
+            }
         ),
         "text": st.fixed_dictionaries(
             {
                 "font": st.sampled_from(FAMILIES),
                 "size": ranged("text.size"),
                 "line_height": ranged("text.line_height"),
+                "fit": st.sampled_from(["off", "slide"]),
+                "fit_min": ranged("text.fit_min"),
+                "fit_max": ranged("text.fit_max"),
             }
         ),
+        "carousel": st.fixed_dictionaries({"pack": st.booleans()}),
         "header": st.fixed_dictionaries(
             {"avatar": st.booleans(), "name": st.booleans(), "handle": st.booleans()}
         ),
@@ -81,7 +90,17 @@ styles = st.fixed_dictionaries(
     }
 )
 images = st.lists(st.builds(ImageInfo, st.integers(0, 4000), st.integers(0, 4000), st.booleans()), max_size=4)
-posts = st.lists(st.builds(PostInfo, st.sampled_from(POSTS), images.map(tuple)), min_size=1, max_size=3)
+posts = st.lists(
+    st.builds(
+        PostInfo,
+        st.sampled_from(POSTS),
+        images.map(tuple),
+        st.lists(st.integers(0, 12), max_size=2).map(tuple),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=3,
+)
 threads = st.builds(
     ThreadInfo,
     st.sampled_from(TITLES),

@@ -1,10 +1,9 @@
-"""Carousels: a cover, the posts flowing over fixed-size slides, an end
+"""Carousels: a cover, the posts composed over fixed-size slides, an end
 slide."""
 
-from dataclasses import dataclass, field
-
-from rendering.engine.layout.blocks import Block, post_blocks
+from rendering.engine.layout.blocks import Block, images_height
 from rendering.engine.layout.cards import shown_posts
+from rendering.engine.layout.compose import MIN_IMAGE_SHARE, Setting, Slide, compose
 from rendering.engine.layout.model import (
     MIN_TITLE_EM,
     TITLE_LINE,
@@ -22,72 +21,28 @@ from rendering.engine.layout.pieces import alt_text, footer, header, images_alt,
 from rendering.engine.layout.room import check_room
 from rendering.engine.text.fitting import FittedText, fit_block
 
-MIN_IMAGE_SHARE = 0.45
-
-
-@dataclass
-class SlideDraft:
-    """The blocks of one post slide, gathered while flowing."""
-
-    blocks: list[Block] = field(default_factory=list)
-
 
 def lay_out_carousel(thread: ThreadInfo, metrics: Metrics) -> list[Page]:
-    """Cover, the posts flowing over as many slides as they need (a post
-    never shares a slide; lines that do not fit move on, a paragraph's
-    last line never waits alone at a slide's top), then the end slide."""
+    """Cover, the posts composed over as many slides as they need
+    (`compose`: cut at paragraphs, then sentences, then lines, pictures
+    kept with their text, sizes fitted, short posts packed), then the end
+    slide."""
     check_room(metrics)
-    height = slide_height(metrics)
-    pad, inner, column = metrics.padding, metrics.card_padding, metrics.column
+    column = metrics.column
     head_height = header(thread, 0, 0, column, metrics)[1] + metrics.gap
-    room = height - 2 * pad - 2 * inner - metrics.footer_height - head_height
-    drafts: list[SlideDraft] = []
-    for index in shown_posts(thread):
-        drafts += flow(post_blocks(thread.posts[index], index, column, metrics), room)
-        if metrics.max_pages is not None and len(drafts) + 2 > metrics.max_pages:
-            raise Unrenderable(
-                f"would make more than {metrics.max_pages} pages here, the most one render makes.",
-                field="kind",
-            )
-    total = len(drafts) + 2
+    room = card_inside(metrics)[3] - head_height
+    slides = compose(thread, shown_posts(thread), metrics, room)
+    if metrics.max_pages is not None and len(slides) + 2 > metrics.max_pages:
+        raise Unrenderable(
+            f"would make more than {metrics.max_pages} pages here, the most one render makes.",
+            field="kind",
+        )
+    total = len(slides) + 2
     pages = [cover(thread, metrics, total)]
-    for number, draft in enumerate(drafts, start=2):
-        pages.append(post_slide(thread, draft, metrics, f"{number}/{total}"))
+    for number, slide in enumerate(slides, start=2):
+        pages.append(post_slide(thread, slide, metrics, room, f"{number}/{total}"))
     pages.append(end_slide(thread, metrics, f"{total}/{total}"))
     return pages
-
-
-def flow(blocks: list[Block], room: float) -> list[SlideDraft]:
-    drafts = [SlideDraft()]
-    used = 0.0
-    for position, block in enumerate(blocks):
-        height = min(block.height, room) if block.kind == "images" else block.height
-        if block.kind == "images" and used + height > room and room - used >= height * MIN_IMAGE_SHARE:
-            height = room - used  # shrink the images into the space left rather than leave it empty
-        if used + height > room and drafts[-1].blocks:
-            carried = widow_lines(drafts[-1].blocks, blocks, position)
-            drafts.append(SlideDraft(blocks=carried))
-            used = sum(b.height for b in carried)
-            if block.kind == "gap":
-                continue
-        drafts[-1].blocks.append(
-            Block(block.kind, height, block.line, block.post) if height != block.height else block
-        )
-        used += height
-    return drafts
-
-
-def widow_lines(previous: list[Block], blocks: list[Block], position: int) -> list[Block]:
-    """Move the last line of a paragraph along when only it would start
-    the next slide, so no paragraph ends with a lone line up top."""
-    next_is_last_line = (
-        blocks[position].kind == "line"
-        and (position + 1 == len(blocks) or blocks[position + 1].kind != "line")
-        and len(previous) >= 3
-        and previous[-1].kind == "line"
-        and previous[-2].kind == "line"
-    )
-    return [previous.pop()] if next_is_last_line else []
 
 
 def cover(thread: ThreadInfo, metrics: Metrics, total: int) -> Page:
@@ -137,23 +92,59 @@ def shrinking_sizes(largest: int, smallest: int) -> tuple[int, ...]:
     return tuple(sizes)
 
 
-def post_slide(thread: ThreadInfo, draft: SlideDraft, metrics: Metrics, number: str) -> Page:
+def post_slide(thread: ThreadInfo, slide: Slide, metrics: Metrics, room: float, number: str) -> Page:
+    """The header at the top of the card and the slide's posts under it, at
+    the top of the room left or centred in it (`card.align`)."""
     height = slide_height(metrics)
     x, top, column, _ = card_inside(metrics)
     boxes, used = header(thread, x, top, column, metrics)
-    boxes += place_blocks(draft.blocks, thread.posts, x, top + used + metrics.gap, column, metrics)
+    blocks = slide_blocks(thread, slide, metrics, room)
+    content = sum(block.height for block in blocks)
+    y = top + used + metrics.gap + (max(room - content, 0) / 2 if metrics.align == "center" else 0)
+    boxes += place_blocks(blocks, thread.posts, x, y, column, metrics, size=slide.size)
     boxes += footer(metrics.width, height, metrics, number)
-    shown = sorted({block.post for block in draft.blocks})
-    text = "\n".join(block.line.text for block in draft.blocks if block.line)
-    pictured = [alt for index in shown if has_images(draft, index) for alt in images_alt(thread.posts[index])]
-    alt = "\n".join([text, *pictured]).strip()
+    shown = [part.post for part in slide.parts]
     return Page(
-        metrics.width, height, card_frame(metrics), tuple(boxes), alt, tuple(index + 1 for index in shown)
+        metrics.width,
+        height,
+        card_frame(metrics),
+        tuple(boxes),
+        slide_alt(thread, slide),
+        tuple(index + 1 for index in shown),
     )
 
 
-def has_images(draft: SlideDraft, post: int) -> bool:
-    return any(block.kind == "images" and block.post == post for block in draft.blocks)
+def slide_blocks(thread: ThreadInfo, slide: Slide, metrics: Metrics, room: float) -> list[Block]:
+    """The slide's lines, paragraph gaps, pictures and the rules between
+    packed posts, at the slide's size, the pictures shrunk as composing
+    found they must be."""
+    pictures = {
+        part.post: min(images_height(thread.posts[part.post].images, metrics.column, metrics), room)
+        for part in slide.parts
+        if part.images
+    }
+    setting = Setting(slide.size, metrics, room, pictures)
+    share = setting.picture_share(slide.parts) or MIN_IMAGE_SHARE
+    blocks: list[Block] = []
+    for order, part in enumerate(slide.parts):
+        if order:
+            blocks.append(Block("rule", setting.rule, post=part.post))
+        for at, paragraph in enumerate(part.paragraphs):
+            if at:
+                blocks.append(Block("gap", setting.gap, post=part.post))
+            lines = setting.lines(paragraph)
+            blocks += [Block("line", setting.line_height, line, part.post) for line in lines]
+        if part.images:
+            blocks.append(Block("images", round(pictures[part.post] * share), post=part.post))
+    return blocks
+
+
+def slide_alt(thread: ThreadInfo, slide: Slide) -> str:
+    """The slide's words as written (paragraphs, not the layout's lines),
+    then what its pictures show."""
+    texts = ["\n\n".join(part.paragraphs) for part in slide.parts]
+    pictured = [alt for part in slide.parts if part.images for alt in images_alt(thread.posts[part.post])]
+    return "\n".join([*[text for text in texts if text], *pictured]).strip()
 
 
 def end_slide(thread: ThreadInfo, metrics: Metrics, number: str) -> Page:

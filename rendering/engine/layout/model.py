@@ -23,6 +23,10 @@ class ImageInfo:
 class PostInfo:
     text: str
     images: tuple[ImageInfo, ...] = ()
+    # Carousel Studio's slide control: a new slide starts at these
+    # paragraphs (indices from 0); `keep`: the post is never split.
+    breaks: tuple[int, ...] = ()
+    keep: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,15 @@ class Metrics:
     # so a huge thread costs the time of the limit, not of all its text.
     max_pixels: int | None = None
     max_pages: int | None = None
+    # Carousel composition (the style's text.fit, card.align, carousel.pack):
+    # the body sizes a slide may take, smallest first (empty: the body size
+    # only); line height per pixel of size (None: as line_height has it);
+    # where a post slide's content sits under the header (top, center);
+    # whether short consecutive posts share a slide.
+    fit_sizes: tuple[int, ...] = ()
+    leading: float | None = None
+    align: str = "top"
+    pack: bool = False
 
     @property
     def avatar(self) -> float:
@@ -92,6 +105,12 @@ class Metrics:
     @property
     def column(self) -> float:
         return self.width - 2 * (self.padding + self.card_padding)
+
+    def line_height_at(self, size: float) -> float:
+        """The body's line height when its text is `size` pixels."""
+        if size == self.body_size:
+            return self.line_height
+        return round(size * (self.leading or self.line_height / self.body_size))
 
     def size(self, role: str) -> float:
         return self.sizes.get(role, self.body_size)

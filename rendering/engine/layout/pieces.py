@@ -11,6 +11,7 @@ from rendering.engine.layout.model import (
     AvatarBox,
     Metrics,
     PostInfo,
+    RuleBox,
     TextBox,
     ThreadInfo,
 )
@@ -59,12 +60,23 @@ def fitted_line(text: str, width: float, measure: Measure, rtl: bool) -> Line:
 
 
 def place_blocks(
-    blocks: Sequence[Block], posts: Sequence[PostInfo], x: float, y: float, column: float, metrics: Metrics
+    blocks: Sequence[Block],
+    posts: Sequence[PostInfo],
+    x: float,
+    y: float,
+    column: float,
+    metrics: Metrics,
+    size: float | None = None,
 ) -> list:
+    """Boxes for `blocks` from `y` down; body lines drawn at `size` when
+    it is not the body size (a carousel slide's fitted text)."""
     boxes: list = []
+    drawn_at = None if size is None or size == metrics.body_size else size
     for block in blocks:
         if block.kind == "line" and block.line is not None:
-            boxes.append(TextBox(x, y, column, block.line, "body"))
+            boxes.append(TextBox(x, y, column, block.line, "body", size=drawn_at))
+        elif block.kind == "rule":
+            boxes.append(RuleBox(x, y + block.height / 2, column))
         elif block.kind == "images":
             images = posts[block.post].images
             grid = block.height - metrics.gap

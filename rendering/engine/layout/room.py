@@ -40,7 +40,25 @@ def room_problem(metrics: Metrics) -> Unrenderable | None:
     needed = MIN_SLIDE_LINES * metrics.line_height
     if metrics.height - used < needed:
         return too_tight(metrics, "tall", metrics.height - used, needed, needed + header)
-    return footer_problem(metrics)
+    return fit_problem(metrics, metrics.height - used) or footer_problem(metrics)
+
+
+def fit_problem(metrics: Metrics, room: float) -> Unrenderable | None:
+    """Fitted text must hold two lines under the header and a column of
+    MIN_COLUMN_EM at its smallest size."""
+    if not metrics.fit_sizes:
+        return None
+    smallest = metrics.fit_sizes[0]
+    lines = MIN_SLIDE_LINES * metrics.line_height_at(smallest)
+    if lines <= room and metrics.column >= MIN_COLUMN_EM * smallest:
+        return None
+    return Unrenderable(
+        f"leaves {room / metrics.unit:.0f} px under the header and a {metrics.column / metrics.unit:.0f} px "
+        f"column on this carousel slide; text of size {smallest / metrics.unit:g} needs "
+        f"{lines / metrics.unit:.0f} px and a {MIN_COLUMN_EM * smallest / metrics.unit:.0f} px column: "
+        "lower text.fit_min.",
+        field="style.text.fit_min",
+    )
 
 
 def too_tight(metrics: Metrics, way: str, left: float, needed: float, text_part: float) -> Unrenderable:

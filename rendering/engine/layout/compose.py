@@ -1,0 +1,334 @@
+"""Composing a carousel: which part of which post each slide shows, and at
+what text size. Pure: widths come from the metrics' measures.
+
+A post is cut into slides at its paragraphs first. A paragraph too long for
+the room left is cut after a sentence (ICU's UAX #29 boundaries, never a
+guess at full stops), and only a sentence too long for a slide is cut
+between lines, that is between words. A cut paragraph keeps two lines at
+least on each side, so no slide starts with a paragraph's last line alone
+(a widow) or ends with its first (an orphan). A post's pictures stay with
+the text before them: when they do not fit after it, the last paragraph
+(or its last lines) goes along with them to the next slide.
+
+With `text.fit: slide` each post takes the largest size at which it needs
+no more slides than at the smallest size, and each of its slides then
+grows as far as its own text allows (a little, on a long post's later
+slides, so the post reads as one). With `carousel.pack` consecutive posts
+that each fit a slide share slides while they fit together."""
+
+import copy
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rendering.engine.layout.blocks import images_height, paragraphs
+from rendering.engine.layout.model import MIN_COLUMN_EM, MIN_SLIDE_LINES, Metrics, PostInfo, ThreadInfo
+from rendering.engine.text.breaking import Line, sentence_breaks, wrap
+
+# A paragraph cut across slides keeps this many lines on each side.
+MIN_SPLIT_LINES = 2
+# Pictures shrink to this share of their height to stay on their slide.
+MIN_IMAGE_SHARE = 0.45
+# A long post's later slides grow at most this much over its first.
+GROWTH = 1.25
+# A post kept together may shrink its text to this share of the smallest size.
+KEEP_SHARE = 0.75
+# The paragraph gap, in lines.
+PARAGRAPH_GAP = 0.55
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a slide shows of one post: paragraphs (whole or cut), and the
+    post's pictures when they are on this slide."""
+
+    post: int
+    paragraphs: tuple[str, ...]
+    images: bool = False
+
+
+@dataclass(frozen=True)
+class Slide:
+    parts: tuple[Part, ...]
+    size: int  # the body text's pixel size
+    whole: bool = False  # every post it shows is all on it (it may take more)
+
+
+class Setting:
+    """The body text at one size: each paragraph wrapped once, and the
+    heights of paragraphs and slides."""
+
+    def __init__(self, size: int, metrics: Metrics, room: float, pictures: dict[int, float]) -> None:
+        self.size = size
+        self.measure = (
+            metrics.measure["body"] if size == metrics.body_size else metrics.measure_at("body", size)
+        )
+        self.line_height = metrics.line_height_at(size)
+        self.gap = round(self.line_height * PARAGRAPH_GAP)
+        self.rule = metrics.gap * 2
+        self.column = metrics.column
+        self.room = room
+        self.pictures = pictures  # each post's pictures' height, at most the room
+        self.wrapped: dict[str, list[Line]] = {}
+
+    def with_room(self, room: float) -> "Setting":
+        """The same text in less room (its wrapped lines shared)."""
+        narrower = copy.copy(self)
+        narrower.room = room
+        return narrower
+
+    def lines(self, paragraph: str) -> list[Line]:
+        if paragraph not in self.wrapped:
+            self.wrapped[paragraph] = [
+                line for raw in paragraph.split("\n") for line in wrap(raw, self.column, self.measure)
+            ]
+        return self.wrapped[paragraph]
+
+    def text_height(self, texts: Sequence[str]) -> float:
+        if not texts:
+            return 0.0
+        return sum(len(self.lines(text)) for text in texts) * self.line_height + self.gap * (len(texts) - 1)
+
+    def picture_share(self, parts: Sequence[Part]) -> float | None:
+        """How much of their height the slide's pictures keep (1: all of
+        it), or None when `parts` do not fit one slide."""
+        text = sum(self.text_height(part.paragraphs) for part in parts) + self.rule * (len(parts) - 1)
+        pictures = sum(self.pictures[part.post] for part in parts if part.images)
+        if text + pictures <= self.room:
+            return 1.0
+        if pictures and self.room - text >= pictures * MIN_IMAGE_SHARE:
+            return (self.room - text) / pictures
+        return None
+
+    def fits(self, parts: Sequence[Part]) -> bool:
+        return self.picture_share(parts) is not None
+
+
+def compose(thread: ThreadInfo, shown: Sequence[int], metrics: Metrics, room: float) -> list[Slide]:
+    """The post slides of `shown` posts, in order."""
+    pictures = {
+        index: min(images_height(thread.posts[index].images, metrics.column, metrics), room)
+        for index in shown
+        if thread.posts[index].images
+    }
+    settings = [Setting(size, metrics, room, pictures) for size in body_sizes(metrics, room)]
+    slides: list[Slide] = []
+    for index in shown:
+        post = thread.posts[index]
+        parts, chosen = post_parts(index, post, settings)
+        kept = kept_together(index, post, metrics, settings[0]) if post.keep and len(parts) > 1 else None
+        if kept is not None:
+            slides.append(kept)
+            continue
+        if metrics.pack and len(parts) == 1 and slides and slides[-1].whole:
+            together = (*slides[-1].parts, parts[0])
+            if settings[0].fits(together):
+                slides[-1] = Slide(together, largest_fitting(together, settings, 0), whole=True)
+                continue
+        slides += [
+            Slide((part,), grown(part, settings, chosen, len(parts) > 1), whole=len(parts) == 1)
+            for part in parts
+        ]
+        if metrics.max_pages is not None and len(slides) + 2 > metrics.max_pages:
+            break
+    return slides
+
+
+def body_sizes(metrics: Metrics, room: float) -> list[int]:
+    """The sizes a slide's text may take, smallest first: those of the fit
+    range that leave a column of MIN_COLUMN_EM and two lines under the
+    header (the smallest always: the style validator saw to it), else
+    the body size alone."""
+    sizes = [
+        size
+        for size in metrics.fit_sizes
+        if size == metrics.fit_sizes[0]
+        or (MIN_SLIDE_LINES * metrics.line_height_at(size) <= room and metrics.column >= MIN_COLUMN_EM * size)
+    ]
+    return sizes or [round(metrics.body_size)]
+
+
+def post_parts(index: int, post: PostInfo, settings: list[Setting]) -> tuple[list[Part], int]:
+    """The post cut for its slides and the position in `settings` of the
+    size it was cut at: the largest that needs no more slides than the
+    smallest. A post cut at a fitted size is cut evenly (`balanced`), as
+    each of its slides then grows to fill itself."""
+    cuts = {0: split_post(index, post, settings[0])}
+    low, high = 0, len(settings) - 1
+    while low < high:  # slides needed never fall as the size grows
+        middle = (low + high + 1) // 2
+        cuts[middle] = split_post(index, post, settings[middle])
+        if len(cuts[middle]) <= len(cuts[0]):
+            low = middle
+        else:
+            high = middle - 1
+    if len(settings) > 1 and len(cuts[low]) > 1:
+        return balanced(index, post, settings[low], len(cuts[low])), low
+    return cuts[low], low
+
+
+def balanced(index: int, post: PostInfo, setting: Setting, count: int) -> list[Part]:
+    """The post cut into `count` slides as even as its text allows: cut
+    in the smallest room that still needs no more slides (to half a line),
+    not filling the first slides and leaving the last nearly empty."""
+    low, high = setting.room / count, setting.room
+    best = split_post(index, post, setting)
+    while high - low > setting.line_height / 2:
+        middle = (low + high) / 2
+        parts = split_post(index, post, setting.with_room(middle))
+        if len(parts) <= count:
+            best, high = parts, middle
+        else:
+            low = middle
+    return best
+
+
+def kept_together(index: int, post: PostInfo, metrics: Metrics, smallest: Setting) -> Slide | None:
+    """A post kept together whole on one slide, its text shrunk below the
+    smallest size if it must (down to KEEP_SHARE of it); None when even
+    that does not hold it."""
+    whole = Part(index, tuple(paragraphs(post.text)), images=bool(post.images))
+    size = smallest.size
+    while size >= smallest.size * KEEP_SHARE:
+        setting = Setting(size, metrics, smallest.room, smallest.pictures)
+        if setting.fits([whole]):
+            return Slide((whole,), size, whole=True)
+        size -= max(round(metrics.unit), 1)
+    return None
+
+
+def grown(part: Part, settings: list[Setting], chosen: int, later: bool) -> int:
+    """The largest size `part` fits at, from its post's own size up (on a
+    post of several slides, up to GROWTH times that)."""
+    if not later:
+        return largest_fitting((part,), settings, chosen)
+    ceiling = settings[chosen].size * GROWTH
+    allowed = [at for at in range(chosen, len(settings)) if settings[at].size <= ceiling]
+    return largest_fitting((part,), settings[: allowed[-1] + 1], chosen)
+
+
+def largest_fitting(parts: Sequence[Part], settings: list[Setting], smallest: int) -> int:
+    """The largest size from `settings[smallest]` up at which `parts` fit
+    one slide (a binary search: larger text never takes less room)."""
+    low, high = smallest, len(settings) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if settings[middle].fits(parts):
+            low = middle
+        else:
+            high = middle - 1
+    return settings[low].size
+
+
+# --- Cutting a post ---------------------------------------------------------
+
+
+def split_post(index: int, post: PostInfo, setting: Setting) -> list[Part]:
+    """The post's parts, one a slide, at `setting`'s size."""
+    parts: list[Part] = []
+    current: list[str] = []
+    queue = deque(enumerate(paragraphs(post.text)))
+    while queue:
+        at, paragraph = queue.popleft()
+        if current and at in post.breaks:
+            parts.append(Part(index, tuple(current)))
+            current = []
+        if setting.text_height([*current, paragraph]) <= setting.room:
+            current.append(paragraph)
+            continue
+        if current and setting.text_height([paragraph]) <= setting.room:
+            parts.append(Part(index, tuple(current)))
+            current = [paragraph]
+            continue
+        space = setting.room - setting.text_height(current) - (setting.gap if current else 0)
+        cut = cut_paragraph(paragraph, space, setting, strict=bool(current))
+        if cut is None and current:
+            parts.append(Part(index, tuple(current)))
+            current = []
+            queue.appendleft((at, paragraph))
+            continue
+        head, tail = cut or (paragraph, "")
+        parts.append(Part(index, (*current, head)))
+        current = []
+        if tail:
+            queue.appendleft((-1, tail))
+    if post.images:
+        return parts + with_pictures(index, current, setting)
+    return parts + ([Part(index, tuple(current))] if current else [])
+
+
+def cut_paragraph(paragraph: str, space: float, setting: Setting, *, strict: bool) -> tuple[str, str] | None:
+    """`paragraph` cut in two, the first part fitting `space`: after a
+    sentence if one ends where the first part fits, else between lines; a
+    `strict` cut (the slide has other text) keeps two lines on each side
+    or is not made. On an empty slide the rule gives way rather than stop."""
+    fits = int(space // setting.line_height)
+    for least in (MIN_SPLIT_LINES,) if strict else (MIN_SPLIT_LINES, 1):
+        found = sentence_cut(paragraph, fits, setting, least) or line_cut(paragraph, fits, setting, least)
+        if found:
+            return found
+    return None
+
+
+def sentence_cut(paragraph: str, fits: int, setting: Setting, least: int) -> tuple[str, str] | None:
+    """The longest run of whole sentences that fits `fits` lines, with at
+    least `least` lines on each side of the cut."""
+    found = None
+    for end in sentence_breaks(paragraph)[:-1]:
+        head, tail = paragraph[:end].rstrip(), paragraph[end:].lstrip()
+        if not head or not tail:
+            continue
+        lines = len(setting.lines(head))
+        if lines > fits:
+            break
+        if lines >= least and len(setting.lines(tail)) >= least:
+            found = (head, tail)
+    return found
+
+
+def line_cut(paragraph: str, fits: int, setting: Setting, least: int) -> tuple[str, str] | None:
+    lines = setting.lines(paragraph)
+    keep = min(fits, len(lines) - least)
+    if keep < max(least, 1):
+        return None
+    end = line_end(paragraph, lines, keep)
+    return paragraph[:end].rstrip(), paragraph[end:].lstrip()
+
+
+def line_end(paragraph: str, lines: Sequence[Line], count: int) -> int:
+    """Where in `paragraph` its `count`th wrapped line ends."""
+    end = 0
+    for line in lines[:count]:
+        end = paragraph.find(line.text, end) + len(line.text)
+    return end
+
+
+def with_pictures(index: int, text: list[str], setting: Setting) -> list[Part]:
+    """The post's last slide and its pictures: after the text if they fit
+    (shrunk at most to MIN_IMAGE_SHARE), else on the next slide with the
+    last paragraph, or the last lines of it, that they illustrate."""
+    together = Part(index, tuple(text), images=True)
+    if setting.fits([together]) or not text:
+        return [together]
+    last = text[-1]
+    if len(text) > 1 and setting.fits([Part(index, (last,), images=True)]):
+        return [Part(index, tuple(text[:-1])), Part(index, (last,), images=True)]
+    for head, tail in tail_cuts(last, setting):
+        if setting.fits([Part(index, (tail,), images=True)]):
+            return [Part(index, (*text[:-1], head)), Part(index, (tail,), images=True)]
+    return [Part(index, tuple(text)), Part(index, (), images=True)]
+
+
+def tail_cuts(paragraph: str, setting: Setting) -> list[tuple[str, str]]:
+    """Ways to cut `paragraph`, the longest second part first: after its
+    sentences, then between its lines, two lines at least on each side."""
+    cuts: list[tuple[str, str]] = []
+    for end in sentence_breaks(paragraph)[:-1]:
+        head, tail = paragraph[:end].rstrip(), paragraph[end:].lstrip()
+        if head and tail and min(len(setting.lines(head)), len(setting.lines(tail))) >= MIN_SPLIT_LINES:
+            cuts.append((head, tail))
+    lines = setting.lines(paragraph)
+    for keep in range(MIN_SPLIT_LINES, len(lines) - MIN_SPLIT_LINES + 1):
+        end = line_end(paragraph, lines, keep)
+        cuts.append((paragraph[:end].rstrip(), paragraph[end:].lstrip()))
+    return cuts
