@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
 from accounts import selectors as account_selectors
+from rendering.models import Job
 
 FORMATS = [("text", "Pasted text (the app's page, numbered posts or paragraphs)"), ("json", "Thread JSON")]
 
@@ -58,10 +59,15 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="pdf")
     scale = forms.TypedChoiceField(choices=SCALE_CHOICES, coerce=int, initial=1)
     preset = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Style")
+    leave_out_images = forms.BooleanField(required=False, label="Leave out images still to add")
 
     def __init__(self, *args: object, presets: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["preset"].choices = [("", "Default look"), *presets]  # type: ignore[attr-defined]
+
+    def placeholders(self) -> str:
+        """The job's "placeholders" option, from the box under the warning."""
+        return Job.Placeholders.DROP if self.cleaned_data["leave_out_images"] else Job.Placeholders.KEEP
 
 
 class BulkExportForm(ExportForm):

@@ -1,6 +1,8 @@
 """The Django side of rendering: the app's threads (rows and files in
 storage) and imported threads turned into the engine's `RenderInput`."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.core.files.storage import default_storage
 
@@ -56,6 +58,21 @@ def input_from_thread(thread: Thread) -> RenderInput:
             pictures[(number, index)] = read_file(image.file.name)
     info = ThreadInfo(thread.title, thread.author_name, thread.handle, tuple(posts))
     return RenderInput(info, pictures, read_file(thread.avatar.name))
+
+
+def without_images_to_add(data: RenderInput) -> RenderInput:
+    """`data` with its placeholder images left out (an export's
+    "placeholders": "drop"): each post keeps its uploaded images in order,
+    and the pictures are numbered again to match, since the painter finds
+    a post's picture by (post, image) index."""
+    posts, pictures = [], {}
+    for number, post in enumerate(data.thread.posts):
+        kept = [index for index, image in enumerate(post.images) if not image.placeholder]
+        posts.append(replace(post, images=tuple(post.images[index] for index in kept)))
+        for new, old in enumerate(kept):
+            if (number, old) in data.pictures:
+                pictures[(number, new)] = data.pictures[(number, old)]
+    return replace(data, thread=replace(data.thread, posts=tuple(posts)), pictures=pictures)
 
 
 def render_limits() -> renderer.Limits:

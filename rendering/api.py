@@ -86,6 +86,7 @@ class JobViewSet(OwnedViewSet):
                 preset=data.get("preset"),
                 style=data.get("style"),
                 carousel=data.get("carousel"),
+                placeholders=data["placeholders"],
             ),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
@@ -172,6 +173,7 @@ class PreviewView(APIView):
             preset=data.get("preset"),
             style=data.get("style"),
             carousel=data.get("carousel"),
+            placeholders=data["placeholders"],
             fmt=data["format"],
             scale=data["scale"],
         )

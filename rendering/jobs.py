@@ -46,7 +46,7 @@ from rendering.engine import outputs, renderer
 from rendering.engine.vocabulary import IMAGE_FORMATS, KIND_FORMATS, KINDS
 from rendering.models import Job, JobPart
 from rendering.signals import job_finished
-from threads.models import Post, StylePreset, Thread
+from threads.models import Post, PostImage, StylePreset, Thread
 from threads.selectors import presets_visible_to, thread_details, threads_of
 from threads.style import default_style, style_validate
 
@@ -85,6 +85,7 @@ class JobRequest:
     preset: int | None = None
     style: dict[str, Any] | None = None
     carousel: dict[str, Any] | None = None
+    placeholders: str = Job.Placeholders.KEEP
 
     def fingerprint(self) -> str:
         body = {
@@ -97,6 +98,10 @@ class JobRequest:
             "style": self.style,
             "carousel": self.carousel,
         }
+        # Only when not the default: a key used before the option existed,
+        # sent again with the same body, still finds its job.
+        if self.placeholders != Job.Placeholders.KEEP:
+            body["placeholders"] = self.placeholders
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -118,6 +123,14 @@ def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") ->
     thread_ids = checked_threads(user, request, plan.bulk_max_threads)
     style, preset = chosen_style(user, request)
     arrangement = checked_arrangement(request.carousel, kind, thread_ids)
+    placeholders = checked_placeholders(request.placeholders)
+    warnings = export_warnings(
+        user=user,
+        thread_ids=thread_ids,
+        arrangement=arrangement,
+        placeholders=placeholders,
+        bulk=kind == Job.Kind.BULK,
+    )
     exports = len(thread_ids) * len(kinds) if kind == Job.Kind.BULK else 1
     try:
         with transaction.atomic():
@@ -131,6 +144,8 @@ def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") ->
                 style=style,
                 preset=preset,
                 arrangement=arrangement,
+                placeholders=placeholders,
+                warnings=warnings,
                 format=fmt,
                 scale=scale,
                 watermark_forced=plan.watermark_forced,
@@ -262,6 +277,76 @@ def arrangement_of(job_or_value: dict[str, Any]) -> renderer.Arrangement:
         title=job_or_value.get("title", ""),
         end_text=job_or_value.get("end_text", ""),
     )
+
+
+def checked_placeholders(value: object) -> str:
+    if value not in Job.Placeholders.values:
+        raise Invalid(f"must be one of {', '.join(Job.Placeholders.values)}.", field="placeholders")
+    return str(value)
+
+
+def images_to_add(*, user: User, thread_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The posts (positions from 1) of `user`'s threads that still have
+    images to add (placeholders), for each thread that has any: one query."""
+    rows = (
+        PostImage.objects.filter(post__thread__owner=user, post__thread_id__in=thread_ids, file="")
+        .order_by("post__thread_id", "post__position")
+        .values_list("post__thread_id", "post__position")
+        .distinct()
+    )
+    found: dict[int, list[int]] = {}
+    for thread_id, position in rows:
+        found.setdefault(thread_id, []).append(position)
+    return found
+
+
+def export_warnings(
+    *, user: User, thread_ids: Sequence[int], arrangement: dict[str, Any], placeholders: str, bulk: bool
+) -> list[dict[str, Any]]:
+    """A job's notes on images still to add: for each thread, in export
+    order, the posts the export shows that still have some (the thread's
+    own positions, from 1). Kept, they come out as grey boxes nobody meant
+    to post, so the owner is told; left out ("drop"), the note says what
+    went. Found once, as the job is made, like the style it freezes."""
+    found = images_to_add(user=user, thread_ids=thread_ids)
+    shown = set(arrangement.get("posts", ()))
+    if shown:
+        found = {thread_id: [p for p in positions if p in shown] for thread_id, positions in found.items()}
+    titles = dict(threads_of(user=user).filter(pk__in=found).values_list("id", "title")) if bulk else {}
+    code = (
+        Job.WarningCode.IMAGES_LEFT_OUT
+        if placeholders == Job.Placeholders.DROP
+        else Job.WarningCode.IMAGES_TO_ADD
+    )
+    return [
+        {
+            "code": code.value,
+            "thread": thread_id,
+            "posts": found[thread_id],
+            "message": (f"“{titles[thread_id]}”: " if bulk else "")
+            + images_to_add_message(found[thread_id], placeholders),
+        }
+        for thread_id in thread_ids
+        if found.get(thread_id)
+    ]
+
+
+LISTED_POSITIONS = 12  # past that, a message counts the rest: a job's row stays readable
+
+
+def images_to_add_message(positions: Sequence[int], placeholders: str = Job.Placeholders.KEEP) -> str:
+    """The note in words, such as: Posts 1, 3 and 5 still have images to
+    add; they export as grey boxes."""
+    fate = (
+        "they are left out of this export"
+        if placeholders == Job.Placeholders.DROP
+        else "they export as grey boxes"
+    )
+    if len(positions) == 1:
+        return f"Post {positions[0]} still has images to add; {fate}."
+    listed = [str(position) for position in positions[:LISTED_POSITIONS]]
+    last = f"{len(positions) - len(listed)} more" if len(positions) > len(listed) else listed.pop()
+    return f"Posts {', '.join(listed)} and {last} still have images to add; {fate}."
 
 
 def chosen_style(user: User, request: JobRequest) -> tuple[dict[str, Any], StylePreset | None]:
@@ -528,9 +613,12 @@ def render_thread(
     if thread is None:
         raise NotFound(f"thread {thread_id} was deleted after the export was made.")
     drill_crash(thread.title)
-    data = adapters.input_from_thread(thread)
-    if job.arrangement and kind == Job.Kind.CAROUSEL:
-        data = renderer.arrange(data, arrangement_of(job.arrangement))
+    data = as_exported(
+        adapters.input_from_thread(thread),
+        kind=kind,
+        arrangement=job.arrangement,
+        placeholders=job.placeholders,
+    )
     return renderer.render(
         data=data,
         style=job.style,
@@ -541,6 +629,19 @@ def render_thread(
         progress=progress,
         limits=adapters.render_limits(),
     )
+
+
+def as_exported(
+    data: renderer.RenderInput, *, kind: str, arrangement: dict[str, Any], placeholders: str
+) -> renderer.RenderInput:
+    """What an export of `kind` draws of a thread: without its images still
+    to add when they are left out, with the Studio's choice of posts
+    (carousels). The preview goes through here too: preview == export."""
+    if placeholders == Job.Placeholders.DROP:
+        data = adapters.without_images_to_add(data)
+    if arrangement and kind == Job.Kind.CAROUSEL:
+        data = renderer.arrange(data, arrangement_of(arrangement))
+    return data
 
 
 def single_result(job: Job, files: list[renderer.RenderedFile]) -> tuple[str, bytes]:
@@ -677,11 +778,12 @@ def part_run(part_id: int) -> None:
     checkpoint = heartbeat(lambda: part_beat(part_id, token, job.pk), CancelFlag(job))
     try:
         entries: list[tuple[str, bytes]] = []
-        index: list[tuple[str, str]] = []
+        index: list[dict[str, Any]] = []
         for kind in job.kinds:
-            for file in render_thread(job, part.thread_id, kind, lambda *_: checkpoint()):
+            files = render_thread(job, part.thread_id, kind, lambda *_: checkpoint())
+            for number, file in enumerate(files, start=1):
                 entries.append((file.name, file.content))
-                index.append((file.name, file.alt))
+                index.append(renderer.page_entry(file.name, number, file))
         title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first() or "thread"
         folder = f"{part.number:03d}-{safe_name(title)}"
         stored = save_file(f"export-parts/{job.pk}/{part.number:03d}.zip", ContentFile(zip_bytes(entries)))
@@ -793,13 +895,14 @@ def write_bulk_zip(job: Job, parts: list[JobPart], token: uuid.UUID, spool: IO[b
         for part in parts:
             files = []
             with default_storage.open(str(part.file.name)) as packed, zipfile.ZipFile(packed) as source:
-                for (file_name, alt), info in zip(part.index, source.infolist(), strict=True):
+                for item, info in zip(part.index, source.infolist(), strict=True):
                     if flag.is_up():
                         beat(Job, job.pk, token)
-                    target = zipfile.ZipInfo(f"{part.folder}/{file_name}", ZIP_TIME)
+                    entry = part_index_entry(item)
+                    target = zipfile.ZipInfo(f"{part.folder}/{entry['file']}", ZIP_TIME)
                     with source.open(info) as reader, archive.open(target, "w") as writer:
                         shutil.copyfileobj(reader, writer, 1 << 20)
-                    files.append({"file": f"{part.folder}/{file_name}", "alt": alt})
+                    files.append({**entry, "file": target.filename})
             about = Thread.objects.filter(pk=part.thread_id).values("title", "author_name", "handle").first()
             index.append({"folder": part.folder, "thread": part.thread_id, **(about or {}), "files": files})
             beat(Job, job.pk, token)
@@ -810,6 +913,20 @@ def write_bulk_zip(job: Job, parts: list[JobPart], token: uuid.UUID, spool: IO[b
     size = spool.tell()
     spool.seek(0)
     return size
+
+
+INDEX_KEYS = ("file", "page", "alt", "posts")  # as `renderer.page_entry` orders them
+
+
+def part_index_entry(item: dict[str, Any] | list[str]) -> dict[str, Any]:
+    """A line of a part's index, its keys in the order single exports give
+    them (PostgreSQL keeps a JSON object's keys in an order of its own).
+    Parts rendered before the index had pages and posts (a deploy during a
+    bulk export) hold [file, alt] pairs."""
+    if isinstance(item, dict):
+        return {key: item[key] for key in INDEX_KEYS}
+    name, alt = item
+    return {"file": name, "alt": alt}
 
 
 def release_assembly(job_id: int, token: uuid.UUID) -> None:

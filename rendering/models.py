@@ -23,6 +23,18 @@ class Job(models.Model):
         FAILED = "failed"
         CANCELLED = "cancelled"
 
+    class Placeholders(models.TextChoices):
+        """What an export does with a post's images still to add."""
+
+        KEEP = "keep", "Keep them, as grey boxes"
+        DROP = "drop", "Leave them out"
+
+    class WarningCode(models.TextChoices):
+        """The kinds of note in `warnings`."""
+
+        IMAGES_TO_ADD = "images_to_add", "Posts with images still to add, exported as grey boxes"
+        IMAGES_LEFT_OUT = "images_left_out", "Posts with images still to add, left out of the export"
+
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
@@ -39,6 +51,15 @@ class Job(models.Model):
     format = models.CharField(max_length=5)
     scale = models.PositiveSmallIntegerField(default=1)
     watermark_forced = models.BooleanField(default=True)
+    placeholders = models.CharField(
+        max_length=4,
+        choices=Placeholders.choices,
+        default=Placeholders.KEEP,
+        help_text="Images still to add: kept as grey boxes, or left out.",
+    )
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="Notes found as the job was made: posts with images still to add."
+    )
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)
@@ -104,7 +125,9 @@ class JobPart(models.Model):
     run_token = models.UUIDField(null=True, blank=True)
     folder = models.CharField(max_length=200, blank=True)
     file = models.FileField(upload_to="export-parts/", blank=True, max_length=300)
-    index = models.JSONField(default=list, help_text="[file name, alt text] of each file in the part.")
+    index = models.JSONField(
+        default=list, help_text="Each file of the part: its name, page, alt text and post positions."
+    )
     error = models.CharField(max_length=500, blank=True)
     enqueued = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)

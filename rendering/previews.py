@@ -12,7 +12,15 @@ from accounts.models import User
 from config.errors import Invalid
 from rendering import adapters
 from rendering.engine import renderer
-from rendering.jobs import JobRequest, arrangement_of, checked_arrangement, checked_scale, chosen_style
+from rendering.jobs import (
+    JobRequest,
+    as_exported,
+    checked_arrangement,
+    checked_placeholders,
+    checked_scale,
+    chosen_style,
+)
+from rendering.models import Job
 from threads.importers import InvalidImport, import_json
 from threads.models import Thread
 from threads.selectors import thread_details
@@ -29,11 +37,13 @@ def preview(
     style: dict[str, Any] | None,
     fmt: str,
     carousel: dict[str, Any] | None = None,
+    placeholders: str = Job.Placeholders.KEEP,
     scale: int,
 ) -> tuple[renderer.RenderedPage, str]:
     """The page and its content hash (the ETag)."""
     plan = user.plan
     checked_scale(scale, plan.max_scale)
+    checked_placeholders(placeholders)
     chosen, _ = chosen_style(user, JobRequest(kind=kind, threads=(), format=fmt, preset=preset, style=style))
     thread = None
     if thread_id is not None:
@@ -63,17 +73,19 @@ def preview(
         "scale": scale,
         "watermark": plan.watermark_forced,
         "arrangement": arrangement,
+        "placeholders": placeholders,
     }
     digest = hashlib.sha256(json.dumps(key_material, sort_keys=True, default=str).encode()).hexdigest()
     cache_key = f"preview:{digest}"
     cached = cache.get(cache_key)
     if isinstance(cached, renderer.RenderedPage):
         return cached, digest
-    data = (
-        adapters.input_from_thread(thread) if thread is not None else adapters.input_from_imported(imported)
+    data = as_exported(
+        adapters.input_from_thread(thread) if thread is not None else adapters.input_from_imported(imported),
+        kind=kind,
+        arrangement=arrangement,
+        placeholders=placeholders,
     )
-    if arrangement:
-        data = renderer.arrange(data, arrangement_of(arrangement))
     try:
         rendered = renderer.render_page(
             data=data,

@@ -42,6 +42,23 @@ class ThreadsField(serializers.JSONField):
     pass
 
 
+PLACEHOLDERS_HELP = (
+    "Images still to add (placeholders): keep them, drawn as grey boxes, or drop them, "
+    "the posts drawn with their uploaded images only."
+)
+
+
+class JobWarningSerializer(serializers.Serializer):
+    """One note in a job's `warnings`."""
+
+    code = serializers.ChoiceField(choices=Job.WarningCode.choices)
+    thread = serializers.IntegerField(help_text="The thread the note is about.")
+    posts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), help_text="The thread's own post positions, from 1."
+    )
+    message = serializers.CharField(help_text="The note in words, for people.")
+
+
 class JobCreateSerializer(serializers.Serializer):
     """Checks shapes only; the job service checks meaning and names the field."""
 
@@ -68,6 +85,9 @@ class JobCreateSerializer(serializers.Serializer):
         help_text='Carousels: {"posts": [3, 1, 2] (positions, in order; others hidden), '
         '"title": "cover title", "end_text": "the end slide\'s line"}.',
     )
+    placeholders = serializers.ChoiceField(
+        choices=Job.Placeholders.choices, default=Job.Placeholders.KEEP, help_text=PLACEHOLDERS_HELP
+    )
 
     def validate_threads(self, value: Any) -> list[int] | str:
         if value == "all":
@@ -90,6 +110,12 @@ class JobSerializer(serializers.ModelSerializer):
     result = serializers.SerializerMethodField()
     queued_ms = serializers.SerializerMethodField(help_text="From creation to the first worker taking it.")
     run_ms = serializers.SerializerMethodField(help_text="From starting to finishing.")
+    warnings = JobWarningSerializer(
+        many=True,
+        read_only=True,
+        help_text="Found as the job was made: posts it shows that still have images to add "
+        "(images_to_add), or whose images still to add it leaves out (images_left_out). Empty when none.",
+    )
 
     class Meta:
         model = Job
@@ -101,6 +127,8 @@ class JobSerializer(serializers.ModelSerializer):
             "thread_ids",
             "kinds",
             "arrangement",
+            "placeholders",
+            "warnings",
             "format",
             "scale",
             "preset",
@@ -158,6 +186,9 @@ class PreviewSerializer(serializers.Serializer):
     preset = serializers.IntegerField(required=False)
     style = ObjectField(required=False)  # type: ignore[assignment]
     carousel = ObjectField(required=False, help_text="As for jobs: posts, title, end_text.")
+    placeholders = serializers.ChoiceField(
+        choices=Job.Placeholders.choices, default=Job.Placeholders.KEEP, help_text=PLACEHOLDERS_HELP
+    )
     format = serializers.ChoiceField(choices=["png", "jpeg", "webp"], default="png")
     scale = serializers.IntegerField(default=1, min_value=1, max_value=3)
 

@@ -85,9 +85,13 @@ class ThreadSummarySerializer(serializers.ModelSerializer):
 class ThreadSerializer(ThreadSummarySerializer):
     posts = PostSerializer(many=True, read_only=True)
     avatar = serializers.SerializerMethodField()
+    images_to_add = serializers.SerializerMethodField(
+        help_text="Positions (from 1) of the posts that still have images to add: "
+        "exports draw them as grey boxes unless asked to leave them out."
+    )
 
     class Meta(ThreadSummarySerializer.Meta):
-        fields = [*ThreadSummarySerializer.Meta.fields, "avatar", "posts"]
+        fields = [*ThreadSummarySerializer.Meta.fields, "avatar", "images_to_add", "posts"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.URLField(allow_null=True))
@@ -95,6 +99,14 @@ class ThreadSerializer(ThreadSummarySerializer):
         if not thread.avatar:
             return None
         return reverse("threads-api:thread-avatar", kwargs={"pk": thread.pk})
+
+    def get_images_to_add(self, thread: Thread) -> list[int]:
+        # From the posts and images already loaded for `posts`: no query.
+        return [
+            post.position
+            for post in thread.posts.all()
+            if any(image.is_placeholder for image in post.images.all())
+        ]
 
 
 class PostWriteSerializer(serializers.Serializer):

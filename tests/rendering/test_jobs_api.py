@@ -443,3 +443,60 @@ def test_file_names_are_cut_at_a_words_end(title, name):
 
     assert safe_name(title) == name
     assert len(safe_name(title)) <= 60
+
+
+def zip_index(client, job_id: int, name: str = "index.json"):
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download(client, job_id).streaming_content)))
+    return json.loads(archive.read(name))
+
+
+@pytest.mark.django_db
+def test_a_bulk_exports_index_gives_each_files_page_alt_and_posts_as_a_single_export_does(as_alice, alice):
+    thread = thread_with_posts(alice, "Alpha post.", "Bravo post, the second.", title="Phonetic")
+    bulk = run(
+        create(
+            as_alice,
+            {"kind": "bulk", "threads": [thread.pk], "kinds": ["cards", "carousel"], "format": "png"},
+        ).json()["id"]
+    )
+    singles = {
+        kind: run(create(as_alice, {"kind": kind, "thread": thread.pk, "format": "png"}).json()["id"])
+        for kind in ("cards", "carousel")
+    }
+
+    files = zip_index(as_alice, bulk.pk)["threads"][0]["files"]
+    assert all(list(entry) == ["file", "page", "alt", "posts"] for entry in files), files
+    cards = [entry for entry in files if "/card-" in entry["file"]]
+    slides = [entry for entry in files if "/slide-" in entry["file"]]
+    assert [(entry["file"], entry["page"], entry["posts"]) for entry in cards] == [
+        ("001-phonetic/card-01.png", 1, [1]),
+        ("001-phonetic/card-02.png", 2, [2]),
+    ]
+    assert "Bravo post, the second." in cards[1]["alt"]
+    assert [entry["page"] for entry in slides] == [1, 2, 3, 4]
+    assert [entry["posts"] for entry in slides] == [[], [1], [2], []], "cover, the posts, the end"
+    for kind, entries in (("cards", cards), ("carousel", slides)):
+        single = zip_index(as_alice, singles[kind].pk)
+        assert [{**entry, "file": entry["file"].removeprefix("001-phonetic/")} for entry in entries] == single
+
+
+@pytest.mark.django_db
+def test_a_part_rendered_before_the_richer_index_is_still_assembled(as_alice, alice):
+    thread_with_posts(alice, "Only post.", title="Old part")
+    job_id = create(as_alice, {"kind": "bulk", "threads": "all", "kinds": ["cards"], "format": "png"}).json()[
+        "id"
+    ]
+    jobs.bulk_start(job_id)
+    part = Job.objects.get(pk=job_id).parts.get()
+    jobs.part_run(part.pk)
+    # As a worker of the previous release stored it: [file, alt] pairs.
+    part.refresh_from_db()
+    part.index = [[entry["file"], entry["alt"]] for entry in part.index]
+    part.save(update_fields=["index"])
+
+    jobs.bulk_assemble(job_id)
+
+    assert Job.objects.get(pk=job_id).status == "succeeded"
+    files = zip_index(as_alice, job_id)["threads"][0]["files"]
+    assert files == [{"file": "001-old-part/card-01.png", "alt": files[0]["alt"]}]
+    assert "Only post." in files[0]["alt"]

@@ -16,6 +16,12 @@ export async function api(url, { method = "GET", body } = {}) {
   return data;
 }
 
+// The job's and preview's "placeholders": "drop" when the box under the
+// images-to-add warning is ticked (there is no box when none are left).
+export function placeholdersChoice(root) {
+  return root.querySelector("[data-leave-out]")?.checked ? "drop" : "keep";
+}
+
 export async function previewImage(url, body, signal) {
   const response = await fetch(url, {
     method: "POST",
@@ -49,7 +55,8 @@ export async function exportAndDownload(jobsUrl, body, say) {
     document.body.append(link);
     link.click();
     link.remove();
-    say(`Export #${job.id} is ready: ${job.result.name}.`);
+    const notes = job.warnings.map((warning) => ` ${warning.message}`).join("");
+    say(`Export #${job.id} is ready: ${job.result.name}.${notes}`);
   } catch (error) {
     say(error.message);
   }

@@ -1,7 +1,7 @@
 // The visual editor. The style document lives here; every change asks the
 // server for its real render (POST /api/v1/render/preview/), debounced, the
 // latest request winning, the previous image kept until the next is decoded.
-import { api, exportAndDownload, previewImage } from "./client.js";
+import { api, exportAndDownload, placeholdersChoice, previewImage } from "./client.js";
 
 const config = JSON.parse(document.getElementById("editor-config").textContent);
 const root = document.querySelector("[data-editor]");
@@ -149,7 +149,9 @@ async function refresh() {
   const slow = setTimeout(() => { statusLine.textContent = "Rendering…"; }, 400);
   try {
     const result = await previewImage(
-      config.urls.preview, { thread: config.thread, kind, page, style }, controller.signal,
+      config.urls.preview,
+      { thread: config.thread, kind, page, style, placeholders: placeholdersChoice(root) },
+      controller.signal,
     );
     pages = result.pages;
     const url = URL.createObjectURL(result.blob);
@@ -191,6 +193,7 @@ function zoom() {
 }
 
 root.querySelector("[data-zoom]").addEventListener("change", zoom);
+root.querySelector("[data-leave-out]")?.addEventListener("change", schedule);
 
 for (const button of root.querySelectorAll("[data-kind]")) {
   button.addEventListener("click", () => {
@@ -283,7 +286,7 @@ for (const control of Object.values(exportControls)) {
 function exportNow() {
   const settings = exportSettings();
   localStorage.setItem(EXPORT_KEY, JSON.stringify(settings));
-  const body = { ...settings, thread: config.thread, style };
+  const body = { ...settings, thread: config.thread, style, placeholders: placeholdersChoice(root) };
   return exportAndDownload(config.urls.jobs, body, (message) => { exportStatus.textContent = message; });
 }
 
