@@ -142,6 +142,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
             format=data["format"],
             scale=data["scale"],
             preset=data["preset"],
+            placeholders=export_form.placeholders(),
         )
         if queue_export(request, export_form, job_request):
             return redirect("frontend:exports")
@@ -175,6 +176,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < len(posts) else None,
         "export_form": export_form,
+        "images_to_add": images_to_add_notes(user, [(thread.pk, thread.title)], here=True),
         "edit_form": edit_form,
         "image_form": image_form,
         "editing": action == "edit" or request.GET.get("edit") == "1",
@@ -207,13 +209,13 @@ def thread_editor(request: HttpRequest, thread_id: int) -> HttpResponse:
             "exports": reverse("frontend:exports"),
         },
     }
-    ranges = {name.replace(".", "_"): {"min": low, "max": high} for name, (low, high) in RANGES.items()}
     context = {
         "thread": thread,
         "config": config,
         "fonts": FONTS,
         "sizes": list(CANVAS_SIZES),
-        "ranges": ranges,
+        "ranges": style_ranges(),
+        "images_to_add": images_to_add_notes(user, [(thread.pk, thread.title)]),
     }
     return render(request, "frontend/editor.html", context)
 
@@ -237,8 +239,21 @@ def carousel_studio(request: HttpRequest, thread_id: int) -> HttpResponse:
             for preset in selectors.presets_visible_to(user=user)
         ],
         "urls": {"preview": reverse("rendering-api:preview"), "jobs": reverse("rendering-api:job-list")},
+        "composition": {key: default_style()["text"][key] for key in ("fit_min", "fit_max")},
     }
-    return render(request, "frontend/studio.html", {"thread": thread, "config": config})
+    context = {
+        "thread": thread,
+        "config": config,
+        "ranges": style_ranges(),
+        "images_to_add": images_to_add_notes(user, [(thread.pk, thread.title)]),
+    }
+    return render(request, "frontend/studio.html", context)
+
+
+def style_ranges() -> dict[str, dict[str, float]]:
+    """The style's number ranges for the controls' min and max, by the
+    setting's path with underscores (`text_fit_min`)."""
+    return {name.replace(".", "_"): {"min": low, "max": high} for name, (low, high) in RANGES.items()}
 
 
 @login_required
@@ -340,6 +355,25 @@ def queue_export(request: HttpRequest, form: ExportForm, job_request: jobs.JobRe
     return True
 
 
+def images_to_add_notes(
+    user: User, threads: list[tuple[int, str]], *, titled: bool = False, here: bool = False
+) -> list[dict[str, object]]:
+    """The warning above an export form: each thread's posts that still
+    have images to add, with a link to the first of them to add it there
+    (`here`: on that thread's own page). Exports would draw grey boxes."""
+    found = jobs.images_to_add(user=user, thread_ids=[pk for pk, _ in threads])
+    return [
+        {
+            "thread": pk,
+            "message": (f"“{title}”: " if titled else "") + jobs.images_to_add_message(found[pk]),
+            "url": f"{reverse('frontend:thread', args=[pk])}?post={found[pk][0]}",
+            "link": f"Go to post {found[pk][0]}" if here else "Add them on the thread page",
+        }
+        for pk, title in threads
+        if pk in found
+    ]
+
+
 def job_rows(request: HttpRequest, job_list: object) -> list[dict[str, object]]:
     """Jobs as the API shows them, so the page and its live updates agree."""
     return list(JobSerializer(job_list, many=True, context={"request": request}).data)
@@ -360,11 +394,13 @@ def exports(request: HttpRequest) -> HttpResponse:
             format=data["format"],
             scale=data["scale"],
             preset=data["preset"],
+            placeholders=form.placeholders(),
         )
         if queue_export(request, form, job_request):
             return redirect("frontend:exports")
     context = {
         "form": form,
+        "images_to_add": images_to_add_notes(user, threads, titled=True),
         "jobs": job_rows(request, jobs_of(user=user)[:50]),
         "usage": usage_this_month(user=user),
     }

@@ -127,3 +127,17 @@ def test_save_a_preset_and_load_it_again(page: Page, editor):
     expect(page.locator("[data-export-status]")).to_have_text("Updated the preset “Bookish”.")
     preset.refresh_from_db()
     assert preset.style["text"]["size"] == 20
+
+
+def test_carousel_layout_controls_change_the_slide(page: Page, editor):
+    page.get_by_role("button", name="Carousel").click()
+    expect(page.locator("[data-page-label]")).to_have_text("1 / 4")
+    page.locator("summary", has_text="Carousel layout").click()
+    top = preview_after(page, lambda: page.get_by_role("button", name="Next page").click())
+    fitted = preview_after(page, lambda: page.get_by_label("Text size on slides").select_option("slide"))
+    centred = preview_after(page, lambda: page.get_by_label("Content on a slide").select_option("center"))
+    packed = preview_after(page, lambda: page.get_by_label("Short posts share a slide").check())
+
+    assert len({top, fitted, centred}) == 3
+    assert Image.open(io.BytesIO(packed)).size == (1080, 1350)
+    expect(page.locator("[data-page-label]")).to_have_text("2 / 3")

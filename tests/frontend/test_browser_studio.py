@@ -38,3 +38,25 @@ def test_choose_posts_size_and_end_line_then_download_the_pdf(page: Page, live_s
     assert "Bravo" not in subject
     assert subject.index("Delta") < subject.index("Charlie")
     assert "Part two comes on Friday." in subject
+
+
+def test_layout_controls_pack_short_posts_and_fit_the_text(page: Page, live_server):
+    user = UserFactory(email="layout@example.com")
+    thread = thread_with_posts(user, "Alpha.", "Bravo.", "Charlie.", "Delta.", title="Layout")
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/threads/{thread.pk}/studio/")
+    expect(page.locator("[data-count]")).to_have_text("6 slides")
+    expect(page.locator("[data-fit-range]")).to_be_hidden()
+
+    page.get_by_label("Short posts share a slide").check()
+    expect(page.locator("[data-count]")).to_have_text("3 slides")
+
+    with page.expect_request(lambda request: "/render/preview/" in request.url) as asked:
+        page.get_by_label("Text size").select_option("slide")
+        page.get_by_label("Content").select_option("center")
+    expect(page.locator("[data-fit-range]")).to_be_visible()
+    sent = asked.value.post_data_json
+    assert sent["style"]["text"]["fit"] == "slide"
+    assert (sent["style"]["text"]["fit_min"], sent["style"]["text"]["fit_max"]) == (16, 40)
+    assert sent["style"]["carousel"]["pack"] is True
+    expect(page.locator("[data-count]")).to_have_text("3 slides")

@@ -1,6 +1,6 @@
 // Carousel Studio: every slide as the renderer draws it, for the chosen
 // size, style, cover title, end line and posts (which, in which order).
-import { exportAndDownload, previewImage } from "./client.js";
+import { exportAndDownload, placeholdersChoice, previewImage } from "./client.js";
 
 const config = JSON.parse(document.getElementById("studio-config").textContent);
 const root = document.querySelector("[data-studio]");
@@ -28,7 +28,34 @@ function arrangement() {
 
 function styled() {
   const size = root.querySelector('input[name="size"]:checked').value;
-  return { ...style, canvas: { ...style.canvas, size } };
+  const value = (selector) => root.querySelector(selector).value;
+  return {
+    ...style,
+    canvas: { ...style.canvas, size },
+    text: {
+      ...style.text,
+      fit: value("[data-compose-fit]"),
+      fit_min: Number(value("[data-compose-min]")),
+      fit_max: Number(value("[data-compose-max]")),
+    },
+    card: { ...style.card, align: value("[data-compose-align]") },
+    carousel: { ...style.carousel, pack: root.querySelector("[data-compose-pack]").checked },
+  };
+}
+
+// The layout controls show the chosen style's composition (defaults for
+// a style saved before it had one).
+function fillComposition() {
+  root.querySelector("[data-compose-fit]").value = style.text.fit ?? "off";
+  root.querySelector("[data-compose-min]").value = style.text.fit_min ?? config.composition.fit_min;
+  root.querySelector("[data-compose-max]").value = style.text.fit_max ?? config.composition.fit_max;
+  root.querySelector("[data-compose-align]").value = style.card.align ?? "top";
+  root.querySelector("[data-compose-pack]").checked = Boolean(style.carousel?.pack);
+  showFitRange();
+}
+
+function showFitRange() {
+  root.querySelector("[data-fit-range]").hidden = root.querySelector("[data-compose-fit]").value !== "slide";
 }
 
 function drawPosts() {
@@ -74,7 +101,15 @@ function schedule() {
 }
 
 function body(page) {
-  return { thread: config.thread, kind: "carousel", page, style: styled(), carousel: arrangement(), format: "jpeg" };
+  return {
+    thread: config.thread,
+    kind: "carousel",
+    page,
+    style: styled(),
+    carousel: arrangement(),
+    placeholders: placeholdersChoice(root),
+    format: "jpeg",
+  };
 }
 
 async function refresh() {
@@ -120,10 +155,15 @@ root.addEventListener("input", (event) => {
   if (event.target.matches("[data-cover], [data-end]")) schedule();
 });
 root.addEventListener("change", (event) => {
-  if (event.target.name === "size") schedule();
+  if (event.target.name === "size" || event.target.matches("[data-leave-out]")) schedule();
+  if (event.target.closest("[data-compose]")) {
+    showFitRange();
+    schedule();
+  }
   if (event.target.matches("[data-preset]")) {
     const preset = config.presets.find((candidate) => String(candidate.id) === event.target.value);
     style = structuredClone(preset ? preset.style : config.style);
+    fillComposition();
     schedule();
   }
 });
@@ -131,10 +171,18 @@ root.addEventListener("change", (event) => {
 for (const button of root.querySelectorAll("[data-export]")) {
   button.addEventListener("click", () => exportAndDownload(
     config.urls.jobs,
-    { kind: "carousel", thread: config.thread, format: button.dataset.export, style: styled(), carousel: arrangement() },
+    {
+      kind: "carousel",
+      thread: config.thread,
+      format: button.dataset.export,
+      style: styled(),
+      carousel: arrangement(),
+      placeholders: placeholdersChoice(root),
+    },
     (message) => { exportStatus.textContent = message; },
   ));
 }
 
+fillComposition();
 drawPosts();
 refresh();
