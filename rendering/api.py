@@ -20,7 +20,14 @@ from config.errors import Conflict, Forbidden, Invalid
 from config.viewsets import OwnedViewSet
 from rendering import jobs, previews, selectors
 from rendering.models import Job
-from rendering.serializers import JobCreateSerializer, JobSerializer, PreviewSerializer, download_token_owner
+from rendering.serializers import (
+    JobCreateSerializer,
+    JobSerializer,
+    PreviewSerializer,
+    SlidesResponseSerializer,
+    SlidesSerializer,
+    download_token_owner,
+)
 
 JOB_ERRORS = {**ERROR_RESPONSES, 409: ErrorSerializer}
 
@@ -187,3 +194,28 @@ class PreviewView(APIView):
         if etag in request.headers.get("If-None-Match", ""):
             return HttpResponse(status=304, headers=headers)
         return HttpResponse(page.content, content_type=page.content_type, headers=headers)
+
+
+class SlidesView(APIView):
+    """What every page of a render shows, laid out and not painted: the
+    text of each slide, its post and which of the post's slides it is, and
+    where a manual break may go (Carousel Studio's slide control)."""
+
+    throttle_classes = [PreviewThrottle]
+
+    @extend_schema(request=SlidesSerializer, responses={200: SlidesResponseSerializer, **ERROR_RESPONSES})
+    def post(self, request: Request) -> Response:
+        serializer = SlidesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data: dict[str, Any] = serializer.validated_data
+        found = previews.slides(
+            user=signed_in_user(request),
+            thread_id=data.get("thread"),
+            thread_data=data.get("thread_data"),
+            kind=data["kind"],
+            preset=data.get("preset"),
+            style=data.get("style"),
+            carousel=data.get("carousel"),
+            placeholders=data["placeholders"],
+        )
+        return Response({"slides": found}, headers={"Cache-Control": "private, no-store"})

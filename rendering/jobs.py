@@ -46,6 +46,9 @@ from rendering.engine import outputs, renderer
 from rendering.engine.vocabulary import IMAGE_FORMATS, KIND_FORMATS, KINDS
 from rendering.models import Job, JobPart
 from rendering.signals import job_finished
+from threads.arrangement import engine_arrangement, paragraph_counts
+from threads.arrangement import fitted as arrangement_fitted
+from threads.arrangement import validate as arrangement_validate
 from threads.models import Post, PostImage, StylePreset, Thread
 from threads.selectors import presets_visible_to, thread_details, threads_of
 from threads.style import default_style, style_validate
@@ -243,39 +246,24 @@ def checked_threads(user: User, request: JobRequest, plan_bulk_max: int) -> list
 
 
 def checked_arrangement(value: object, kind: str, thread_ids: Sequence[int]) -> dict[str, Any]:
-    """Carousel Studio's choices, checked against the thread: positions that
-    exist, each once, at least one; short texts."""
+    """Carousel Studio's choices (`threads/arrangement.py`), checked against
+    the thread's posts; {} when none is given (the thread's saved one then
+    applies when the export runs)."""
     if value is None or value == {}:
         return {}
     if kind != Job.Kind.CAROUSEL:
         raise Invalid("only carousels can choose and order their posts.", field="carousel")
-    if not isinstance(value, dict) or set(value) - {"posts", "title", "end_text"}:
-        raise Invalid('must be an object with "posts", "title" and "end_text".', field="carousel")
-    count = Post.objects.filter(thread_id=thread_ids[0]).count()
-    posts = value.get("posts", [])
-    if not isinstance(posts, list) or not all(isinstance(p, int) and not isinstance(p, bool) for p in posts):
-        raise Invalid("must be a list of post positions (from 1).", field="carousel.posts")
-    if "posts" in value and not posts:
-        raise Invalid("choose at least one post.", field="carousel.posts")
-    outside = [position for position in posts if not 1 <= position <= count]
-    if outside:
-        raise Invalid(f"the thread has no post {outside[0]} (it has {count}).", field="carousel.posts")
-    if len(set(posts)) != len(posts):
-        raise Invalid("each post may appear once.", field="carousel.posts")
-    texts = {}
-    for name, limit in (("title", 200), ("end_text", 300)):
-        text = value.get(name, "")
-        if not isinstance(text, str) or len(text) > limit:
-            raise Invalid(f"must be text of at most {limit} characters.", field=f"carousel.{name}")
-        texts[name] = text
-    return {"posts": posts, **texts}
+    texts = Post.objects.filter(thread_id=thread_ids[0]).order_by("position").values_list("text", flat=True)
+    return arrangement_validate(value, paragraph_counts(list(texts)))
 
 
-def arrangement_of(job_or_value: dict[str, Any]) -> renderer.Arrangement:
-    return renderer.Arrangement(
-        posts=tuple(job_or_value.get("posts", ())),
-        title=job_or_value.get("title", ""),
-        end_text=job_or_value.get("end_text", ""),
+def saved_arrangement(thread: Thread) -> dict[str, Any]:
+    """The arrangement saved with `thread` (posts loaded), less what its
+    posts have outgrown since."""
+    if not thread.arrangement:
+        return {}
+    return arrangement_fitted(
+        thread.arrangement, paragraph_counts([post.text for post in thread.posts.all()])
     )
 
 
@@ -616,7 +604,7 @@ def render_thread(
     data = as_exported(
         adapters.input_from_thread(thread),
         kind=kind,
-        arrangement=job.arrangement,
+        arrangement=job.arrangement or saved_arrangement(thread),
         placeholders=job.placeholders,
     )
     return renderer.render(
@@ -640,7 +628,7 @@ def as_exported(
     if placeholders == Job.Placeholders.DROP:
         data = adapters.without_images_to_add(data)
     if arrangement and kind == Job.Kind.CAROUSEL:
-        data = renderer.arrange(data, arrangement_of(arrangement))
+        data = renderer.arrange(data, engine_arrangement(arrangement))
     return data
 
 

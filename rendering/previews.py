@@ -3,6 +3,7 @@ shows (the same thread, style, page and plan give the same bytes)."""
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from accounts.models import User
 from config.errors import Invalid
 from rendering import adapters
 from rendering.engine import renderer
+from rendering.engine.spec import spec_from_style
 from rendering.jobs import (
     JobRequest,
     as_exported,
@@ -19,88 +21,156 @@ from rendering.jobs import (
     checked_placeholders,
     checked_scale,
     chosen_style,
+    saved_arrangement,
 )
 from rendering.models import Job
-from threads.importers import InvalidImport, import_json
+from threads.importers import ImportedThread, InvalidImport, import_json
 from threads.models import Thread
 from threads.selectors import thread_details
 
 
-def preview(
+@dataclass(frozen=True)
+class Asked:
+    """A preview request checked: the thread (stored or inline), the style
+    chosen, the arrangement that applies and what the render depends on."""
+
+    kind: str
+    style: dict[str, Any]
+    arrangement: dict[str, Any]
+    placeholders: str
+    watermark: bool
+    content: dict[str, Any]
+    thread: Thread | None = None
+    imported: ImportedThread | None = None
+
+    def digest(self, **more: Any) -> str:
+        """The content hash of what a render of this shows (with `more`)."""
+        material = {
+            "content": self.content,
+            "style": self.style,
+            "kind": self.kind,
+            "watermark": self.watermark,
+            "arrangement": self.arrangement,
+            "placeholders": self.placeholders,
+            **more,
+        }
+        return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+
+    def data(self) -> renderer.RenderInput:
+        """The render's input, as an export of it would draw (files read)."""
+        if self.thread is not None:
+            given = adapters.input_from_thread(self.thread)
+        elif self.imported is not None:
+            given = adapters.input_from_imported(self.imported)
+        else:
+            raise ValueError("a preview of no thread")
+        return as_exported(
+            given,
+            kind=self.kind,
+            arrangement=self.arrangement,
+            placeholders=self.placeholders,
+        )
+
+
+def asked(
     *,
     user: User,
     thread_id: int | None,
     thread_data: Any,
     kind: str,
-    page: int,
     preset: int | None,
     style: dict[str, Any] | None,
     fmt: str,
-    carousel: dict[str, Any] | None = None,
-    placeholders: str = Job.Placeholders.KEEP,
+    carousel: dict[str, Any] | None,
+    placeholders: str,
     scale: int,
-) -> tuple[renderer.RenderedPage, str]:
-    """The page and its content hash (the ETag)."""
-    plan = user.plan
-    checked_scale(scale, plan.max_scale)
+) -> Asked:
+    checked_scale(scale, user.plan.max_scale)
     checked_placeholders(placeholders)
     chosen, _ = chosen_style(user, JobRequest(kind=kind, threads=(), format=fmt, preset=preset, style=style))
-    thread = None
+
+    def made(arrangement: dict[str, Any], content: dict[str, Any], **source: Any) -> Asked:
+        return Asked(
+            kind=kind,
+            style=chosen,
+            arrangement=arrangement,
+            placeholders=placeholders,
+            watermark=user.plan.watermark_forced,
+            content=content,
+            **source,
+        )
+
     if thread_id is not None:
         thread = thread_details(user=user).filter(pk=thread_id).first()
         if thread is None:
             raise Invalid(f"you have no thread {thread_id}.", field="thread")
         if not thread.posts.all():
             raise Invalid(f"thread {thread_id} has no posts to show.", field="thread")
-        content = describe_stored(thread)
         arrangement = checked_arrangement(carousel, kind, [thread.pk])
-    else:
-        try:
-            imported = import_json(thread_data)
-        except InvalidImport as error:
-            suffix = "" if error.field in (None, "content") else f".{error.field}"
-            raise Invalid(error.message, field=f"thread_data{suffix}") from error
-        content = {"inline": json.dumps(thread_data, sort_keys=True, ensure_ascii=False)}
-        if carousel:
-            raise Invalid("choosing posts works for stored threads.", field="carousel")
-        arrangement = {}
-    key_material = {
-        "content": content,
-        "style": chosen,
-        "kind": kind,
-        "page": page,
-        "format": fmt,
-        "scale": scale,
-        "watermark": plan.watermark_forced,
-        "arrangement": arrangement,
-        "placeholders": placeholders,
-    }
-    digest = hashlib.sha256(json.dumps(key_material, sort_keys=True, default=str).encode()).hexdigest()
+        if not arrangement and kind == Job.Kind.CAROUSEL:
+            arrangement = saved_arrangement(thread)
+        return made(arrangement, describe_stored(thread), thread=thread)
+    try:
+        imported = import_json(thread_data)
+    except InvalidImport as error:
+        suffix = "" if error.field in (None, "content") else f".{error.field}"
+        raise Invalid(error.message, field=f"thread_data{suffix}") from error
+    if carousel:
+        raise Invalid("choosing posts works for stored threads.", field="carousel")
+    content = {"inline": json.dumps(thread_data, sort_keys=True, ensure_ascii=False)}
+    return made({}, content, imported=imported)
+
+
+def preview(*, page: int, fmt: str, scale: int, **request: Any) -> tuple[renderer.RenderedPage, str]:
+    """The page and its content hash (the ETag). `request`: as `asked`
+    takes it."""
+    what = asked(fmt=fmt, scale=scale, **request)
+    digest = what.digest(page=page, format=fmt, scale=scale)
     cache_key = f"preview:{digest}"
     cached = cache.get(cache_key)
     if isinstance(cached, renderer.RenderedPage):
         return cached, digest
-    data = as_exported(
-        adapters.input_from_thread(thread) if thread is not None else adapters.input_from_imported(imported),
-        kind=kind,
-        arrangement=arrangement,
-        placeholders=placeholders,
-    )
     try:
         rendered = renderer.render_page(
-            data=data,
-            style=chosen,
-            kind=kind,
+            data=what.data(),
+            style=what.style,
+            kind=what.kind,
             page=page,
             fmt=fmt,
             scale=scale,
-            watermark_forced=plan.watermark_forced,
+            watermark_forced=what.watermark,
             limits=adapters.render_limits(),
         )
     except renderer.RenderRefused as error:
         raise Invalid(error.message, field=error.field) from error
     cache.set(cache_key, rendered, settings.PREVIEW_CACHE_SECONDS)
     return rendered, digest
+
+
+def slides(**request: Any) -> list[dict[str, Any]]:
+    """What each page of a render shows, laid out and not painted: for
+    Carousel Studio's slide control. Post positions are the thread's own;
+    `paragraphs` are those (from 1) that begin on the slide, where a manual
+    break may go. `request`: as `asked` takes it, at scale 1 (every scale
+    lays out alike)."""
+    what = asked(fmt="png", scale=1, **request)
+    spec = spec_from_style(what.style, kind=what.kind, scale=1, watermark_forced=what.watermark)
+    try:
+        pages = renderer.lay_out(what.data(), spec, what.kind, adapters.render_limits())
+    except renderer.RenderRefused as error:
+        raise Invalid(error.message, field=error.field) from error
+    return [
+        {
+            "page": number,
+            "role": page.role or what.kind,
+            "posts": list(page.posts),
+            "slide": page.part or None,
+            "text": page.text,
+            "paragraphs": [start + 1 for start in page.starts],
+            "alt": page.alt,
+        }
+        for number, page in enumerate(pages, start=1)
+    ]
 
 
 def describe_stored(thread: Thread) -> dict[str, Any]:

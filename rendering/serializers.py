@@ -185,7 +185,10 @@ class PreviewSerializer(serializers.Serializer):
     )
     preset = serializers.IntegerField(required=False)
     style = ObjectField(required=False)  # type: ignore[assignment]
-    carousel = ObjectField(required=False, help_text="As for jobs: posts, title, end_text.")
+    carousel = ObjectField(
+        required=False,
+        help_text="As for jobs: the carousel arrangement (README); without it, the thread's saved one.",
+    )
     placeholders = serializers.ChoiceField(
         choices=Job.Placeholders.choices, default=Job.Placeholders.KEEP, help_text=PLACEHOLDERS_HELP
     )
@@ -200,3 +203,30 @@ class PreviewSerializer(serializers.Serializer):
         if "preset" in attrs and "style" in attrs:
             raise serializers.ValidationError({"style": "Give a preset or a style, not both."})
         return attrs
+
+
+class SlidesSerializer(PreviewSerializer):
+    page = None  # type: ignore[assignment]  # every page
+    format = None  # type: ignore[assignment]
+    scale = None  # type: ignore[assignment]  # every scale lays out alike
+
+
+class SlideSerializer(serializers.Serializer):
+    page = serializers.IntegerField(help_text="From 1, as the preview counts them.")
+    role = serializers.ChoiceField(choices=["cover", "post", "end", "cards", "thread"])
+    posts = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Post positions shown (from 1)."
+    )
+    slide = serializers.IntegerField(
+        allow_null=True, help_text="Which of its post's slides this is (from 1), for `slides` edits."
+    )
+    text = serializers.CharField(help_text="The slide's own words (replaced words if edited).")
+    paragraphs = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="The post's paragraphs (from 1) that begin on this slide: where a break may go.",
+    )
+    alt = serializers.CharField()
+
+
+class SlidesResponseSerializer(serializers.Serializer):
+    slides = SlideSerializer(many=True)

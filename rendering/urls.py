@@ -11,4 +11,5 @@ router.register("jobs", api.JobViewSet, basename="job")
 urlpatterns = [
     *router.urls,
     path("render/preview/", api.PreviewView.as_view(), name="preview"),
+    path("render/slides/", api.SlidesView.as_view(), name="slides"),
 ]

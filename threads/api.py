@@ -104,8 +104,9 @@ class ThreadViewSet(OwnedViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         posts = data.pop("posts", None)
+        arrangement = data.pop("arrangement", None)
         edits = None if posts is None else [services.PostEdit(**post) for post in posts]
-        thread = services.thread_update(thread=thread, changes=data, posts=edits)
+        thread = services.thread_update(thread=thread, changes=data, posts=edits, arrangement=arrangement)
         return self.detail_response(thread)
 
     @extend_schema(responses={204: None, **ERROR_RESPONSES})

@@ -12,6 +12,11 @@ class Thread(models.Model):
     avatar = models.FileField(upload_to="avatars/", blank=True)
     avatar_url = models.URLField(max_length=2048, blank=True, help_text="Where the avatar came from.")
     source_url = models.URLField(max_length=2048, blank=True)
+    arrangement = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Carousel Studio's saved choices (threads/arrangement.py): posts, breaks, slide edits.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -91,7 +91,7 @@ class ThreadSerializer(ThreadSummarySerializer):
     )
 
     class Meta(ThreadSummarySerializer.Meta):
-        fields = [*ThreadSummarySerializer.Meta.fields, "avatar", "images_to_add", "posts"]
+        fields = [*ThreadSummarySerializer.Meta.fields, "avatar", "images_to_add", "arrangement", "posts"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.URLField(allow_null=True))
@@ -121,6 +121,11 @@ class ThreadWriteSerializer(serializers.Serializer):
     avatar_url = serializers.URLField(max_length=2048, required=False, allow_blank=True, default="")
     source_url = serializers.URLField(max_length=2048, required=False, allow_blank=True, default="")
     posts = PostWriteSerializer(many=True, required=False, help_text="The posts, in order.")
+    arrangement = ObjectField(
+        required=False,
+        help_text="Carousel Studio's saved choices (see the README): posts, title, end_text, breaks, "
+        "keep, slides, cover, end; {} for none. Checked against the posts as they are after this change.",
+    )
 
     def validate_handle(self, value: str) -> str:
         return validate_handle(value)
@@ -128,6 +133,7 @@ class ThreadWriteSerializer(serializers.Serializer):
 
 class ThreadCreateSerializer(ThreadWriteSerializer):
     posts = PostWriteSerializer(many=True, help_text='The posts, in order: [{"text": "..."}].')
+    arrangement = None  # type: ignore[assignment]  # arranged once the thread exists
 
 
 class ImportSerializer(serializers.Serializer):

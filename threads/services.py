@@ -6,7 +6,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -18,6 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Forbidden, Invalid, NotFound
 from rendering.engine.layout import drawable
+from threads.arrangement import paragraph_counts
+from threads.arrangement import validate as arrangement_validate
 from threads.builtin_presets import BUILTIN_PRESETS
 from threads.images import CleanImage, ImageLimits, image_clean
 from threads.importers import ImportedThread, ImportLimits, import_thread
@@ -128,10 +130,16 @@ def thread_import(*, owner: User, format: str, content: object, title: str = "")
 
 @transaction.atomic
 def thread_update(
-    *, thread: Thread, changes: dict[str, str], posts: Sequence[PostEdit] | None = None
+    *,
+    thread: Thread,
+    changes: dict[str, str],
+    posts: Sequence[PostEdit] | None = None,
+    arrangement: dict[str, Any] | None = None,
 ) -> Thread:
     """Change a thread's fields and, when `posts` is given, make its posts
-    exactly that list, in that order: kept, edited, added; others removed."""
+    exactly that list, in that order: kept, edited, added; others removed.
+    An `arrangement` (Carousel Studio's) is checked against the posts as
+    they are then."""
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     for field in THREAD_FIELDS:
         if field in changes:
@@ -140,6 +148,9 @@ def thread_update(
             setattr(thread, field, fitted(field, value))
     if posts is not None:
         replace_posts(thread=thread, posts=posts)
+    if arrangement is not None:
+        texts = list(Post.objects.filter(thread=thread).order_by("position").values_list("text", flat=True))
+        thread.arrangement = arrangement_validate(arrangement, paragraph_counts(texts), field="arrangement")
     thread.save()
     return thread
 

@@ -12,6 +12,7 @@ from rendering.engine.layout import (
     Metrics,
     Page,
     PostInfo,
+    SlideEdit,
     ThreadInfo,
     Unrenderable,
     drawable,
@@ -275,12 +276,21 @@ def render_page(
 
 @dataclass(frozen=True)
 class Arrangement:
-    """Carousel Studio's choices: which posts in which order (1-based
-    positions; empty: all, as they are), the cover's title, the end line."""
+    """Carousel Studio's choices, in the thread's own post positions (from
+    1): which posts in which order (empty: all, as they are), the cover's
+    title and the end line; manual slide breaks (post, paragraph from 1),
+    posts kept together, slides whose words are replaced or left out
+    ((post, slide of that post from 1, text or None, hidden)), and whether
+    the cover and end slides show."""
 
     posts: tuple[int, ...] = ()
     title: str = ""
     end_text: str = ""
+    breaks: tuple[tuple[int, int], ...] = ()
+    keep: tuple[int, ...] = ()
+    slides: tuple[tuple[int, int, str | None, bool], ...] = ()
+    cover: bool = True
+    end: bool = True
 
 
 def arrange(data: RenderInput, arrangement: Arrangement) -> RenderInput:
@@ -292,11 +302,29 @@ def arrange(data: RenderInput, arrangement: Arrangement) -> RenderInput:
         for image in range(len(posts[old - 1].images))
         if (old - 1, image) in data.pictures
     }
+    where = {position: index for index, position in enumerate(order)}
+    arranged = tuple(
+        replace(
+            posts[position - 1],
+            breaks=tuple(paragraph - 1 for post, paragraph in arrangement.breaks if post == position),
+            keep=position in arrangement.keep,
+            position=position,
+        )
+        for position in order
+    )
+    edits = tuple(
+        SlideEdit(where[post], slide, text, hidden)
+        for post, slide, text, hidden in arrangement.slides
+        if post in where
+    )
     thread = replace(
         data.thread,
         title=arrangement.title.strip() or data.thread.title,
         end_text=arrangement.end_text.strip(),
-        posts=tuple(posts[position - 1] for position in order),
+        posts=arranged,
+        edits=edits,
+        cover=arrangement.cover,
+        end=arrangement.end,
     )
     return RenderInput(thread, pictures, data.avatar)
 

@@ -351,3 +351,73 @@ def tiny_thread_input() -> RenderInput:
         PostInfo("\n\n".join(prose(3, n) for n in range(6))),
     )
     return RenderInput(ThreadInfo("Ferries and maps", "Ann Lee", "annlee", posts))
+
+
+# --- Slide-level control ------------------------------------------------------
+
+
+def arranged(thread: ThreadInfo, **choices) -> list:
+    from rendering.engine.renderer import Arrangement, arrange
+
+    data = arrange(RenderInput(thread), Arrangement(**choices))
+    return lay_out_carousel(data.thread, metrics())
+
+
+def long_thread() -> ThreadInfo:
+    posts = (
+        PostInfo("An opening post."),
+        PostInfo("\n\n".join(prose(3, n) for n in range(14))),
+        PostInfo("A closing post."),
+    )
+    return ThreadInfo("Ferries", "Ann", "ann", posts)
+
+
+def test_slides_say_what_they_are_and_where_a_break_may_go():
+    pages = lay_out_carousel(long_thread(), metrics())
+
+    assert [page.role for page in pages] == ["cover", "post", "post", "post", "post", "end"]
+    assert [page.part for page in pages[1:-1]] == [1, 1, 2, 1]
+    assert pages[2].starts[0] == 0
+    assert pages[3].starts[0] == pages[2].starts[-1] + 1
+    assert pages[3].text.startswith(paragraphs(long_thread().posts[1].text)[pages[3].starts[0]])
+
+
+def test_a_slides_words_can_be_replaced_without_touching_the_post():
+    thread = long_thread()
+    pages = arranged(thread, slides=((2, 2, "Shorter words of my own.", False),))
+
+    assert [page.text for page in pages[1:-1]][2] == "Shorter words of my own."
+    assert pages[3].posts == (2,)
+    assert thread.posts[1].text.startswith(SENTENCES[0]), "the post itself is unchanged"
+
+
+def test_a_slide_can_be_hidden_and_the_numbers_follow():
+    pages = arranged(long_thread(), slides=((2, 1, None, True),), end=False)
+
+    assert [page.role for page in pages] == ["cover", "post", "post", "post"]
+    numbers = [
+        box.line.text
+        for page in pages
+        for box in page.boxes
+        if isinstance(box, TextBox) and box.role == "number"
+    ]
+    assert numbers == ["1/4", "2/4", "3/4", "4/4"]
+    assert pages[2].part == 2
+
+
+def test_breaks_and_keep_follow_the_threads_own_positions_when_reordered():
+    thread = long_thread()
+    broken = arranged(thread, posts=(2, 1), breaks=((2, 4),))
+
+    second = [page for page in broken if page.posts == (2,)]
+    assert any(page.starts and page.starts[0] == 3 for page in second), "the break before paragraph 4"
+    assert broken[-2].posts == (1,), "pages name the thread's own positions"
+
+
+def test_hiding_every_slide_is_refused_naming_the_carousel():
+    from rendering.engine.layout import Unrenderable
+
+    thread = ThreadInfo("T", "Ann", "ann", (PostInfo("Only one."),))
+    with pytest.raises(Unrenderable) as caught:
+        arranged(thread, slides=((1, 1, None, True),), cover=False, end=False)
+    assert caught.value.field == "carousel"

@@ -73,7 +73,7 @@ MATRIX: dict[str, list[Case]] = {
     ],
 }
 # Collections answer only the caller's own rows; they are checked below.
-COLLECTIONS = {"thread-list", "thread-import", "preset-list", "job-list", "preview", "webhook-list"}
+COLLECTIONS = {"thread-list", "thread-import", "preset-list", "job-list", "preview", "slides", "webhook-list"}
 
 
 def threads_api_route_names() -> set[str]:
@@ -172,6 +172,7 @@ def test_collections_show_only_the_callers_rows(api, bob, alices):
         ("get", "/api/v1/jobs/"),
         ("post", "/api/v1/jobs/"),
         ("post", "/api/v1/render/preview/"),
+        ("post", "/api/v1/render/slides/"),
         ("get", "/api/v1/webhooks/"),
         ("post", "/api/v1/webhooks/"),
     ],

@@ -7,7 +7,8 @@ frozen boxes; it never draws and knows nothing of Pillow or Django.
     pieces    header, placed blocks, footer
     room      styles that leave no room to draw, refused
     cards     cards and the thread image
-    carousel  cover, flowing slides, end slide"""
+    compose   posts cut into slides, sizes fitted, short posts packed
+    carousel  cover, post slides, end slide"""
 
 from rendering.engine.layout.blocks import drawable, is_blank
 from rendering.engine.layout.cards import lay_out_cards, lay_out_thread
@@ -20,6 +21,7 @@ from rendering.engine.layout.model import (
     Page,
     PostInfo,
     RuleBox,
+    SlideEdit,
     TextBox,
     ThreadInfo,
     Unrenderable,
@@ -37,6 +39,7 @@ __all__ = [
     "Page",
     "PostInfo",
     "RuleBox",
+    "SlideEdit",
     "TextBox",
     "ThreadInfo",
     "Unrenderable",

@@ -34,7 +34,7 @@ def fitted_page(thread: ThreadInfo, posts: Sequence[int], metrics: Metrics, rule
         (pad, pad, metrics.width - 2 * pad, card_height),
         tuple(boxes),
         alt_text(thread, posts),
-        tuple(index + 1 for index in posts),
+        tuple(thread.position(index) for index in posts),
     )
 
 

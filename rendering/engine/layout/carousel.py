@@ -32,16 +32,19 @@ def lay_out_carousel(thread: ThreadInfo, metrics: Metrics) -> list[Page]:
     head_height = header(thread, 0, 0, column, metrics)[1] + metrics.gap
     room = card_inside(metrics)[3] - head_height
     slides = compose(thread, shown_posts(thread), metrics, room)
-    if metrics.max_pages is not None and len(slides) + 2 > metrics.max_pages:
+    total = len(slides) + thread.cover + thread.end
+    if metrics.max_pages is not None and total > metrics.max_pages:
         raise Unrenderable(
             f"would make more than {metrics.max_pages} pages here, the most one render makes.",
             field="kind",
         )
-    total = len(slides) + 2
-    pages = [cover(thread, metrics, total)]
-    for number, slide in enumerate(slides, start=2):
-        pages.append(post_slide(thread, slide, metrics, room, f"{number}/{total}"))
-    pages.append(end_slide(thread, metrics, f"{total}/{total}"))
+    if not total:
+        raise Unrenderable("leaves no slide to show: every slide is hidden.", field="carousel")
+    pages = [cover(thread, metrics, total)] if thread.cover else []
+    for slide in slides:
+        pages.append(post_slide(thread, slide, metrics, room, f"{len(pages) + 1}/{total}"))
+    if thread.end:
+        pages.append(end_slide(thread, metrics, f"{total}/{total}"))
     return pages
 
 
@@ -67,6 +70,8 @@ def cover(thread: ThreadInfo, metrics: Metrics, total: int) -> Page:
         card_frame(metrics),
         tuple(boxes),
         f"{thread.title}, by {alt_text(thread, [])}",
+        role="cover",
+        text=thread.title,
     )
 
 
@@ -104,13 +109,18 @@ def post_slide(thread: ThreadInfo, slide: Slide, metrics: Metrics, room: float, 
     boxes += place_blocks(blocks, thread.posts, x, y, column, metrics, size=slide.size)
     boxes += footer(metrics.width, height, metrics, number)
     shown = [part.post for part in slide.parts]
+    first = slide.parts[0]
     return Page(
         metrics.width,
         height,
         card_frame(metrics),
         tuple(boxes),
         slide_alt(thread, slide),
-        tuple(index + 1 for index in shown),
+        tuple(thread.position(index) for index in shown),
+        role="post",
+        part=first.number,
+        text="\n\n".join("\n\n".join(part.paragraphs) for part in slide.parts),
+        starts=first.starts if len(slide.parts) == 1 else (),
     )
 
 
@@ -171,4 +181,7 @@ def end_slide(thread: ThreadInfo, metrics: Metrics, number: str) -> Page:
             y += fitted.line_height
     boxes += footer(metrics.width, slide_height(metrics), metrics, number)
     lines = [box.line.text for box in boxes if isinstance(box, TextBox) and box.role in ("title", "subtitle")]
-    return Page(metrics.width, slide_height(metrics), card_frame(metrics), tuple(boxes), " ".join(lines))
+    text = " ".join(lines)
+    return Page(
+        metrics.width, slide_height(metrics), card_frame(metrics), tuple(boxes), text, role="end", text=text
+    )

@@ -19,10 +19,17 @@ that each fit a slide share slides while they fit together."""
 import copy
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rendering.engine.layout.blocks import images_height, paragraphs
-from rendering.engine.layout.model import MIN_COLUMN_EM, MIN_SLIDE_LINES, Metrics, PostInfo, ThreadInfo
+from rendering.engine.layout.model import (
+    MIN_COLUMN_EM,
+    MIN_SLIDE_LINES,
+    Metrics,
+    PostInfo,
+    SlideEdit,
+    ThreadInfo,
+)
 from rendering.engine.text.breaking import Line, sentence_breaks, wrap
 
 # A paragraph cut across slides keeps this many lines on each side.
@@ -45,6 +52,17 @@ class Part:
     post: int
     paragraphs: tuple[str, ...]
     images: bool = False
+    start: int = -1  # the post's paragraph (from 0) it begins in; -1: words of its own
+    continued: bool = False  # it begins inside that paragraph
+    number: int = 1  # which of its post's slides it is (from 1)
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        """The post's paragraphs that begin on this part."""
+        if self.start < 0:
+            return ()
+        first = self.start + 1 if self.continued else self.start
+        return tuple(range(first, self.start + len(self.paragraphs)))
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,13 @@ def compose(thread: ThreadInfo, shown: Sequence[int], metrics: Metrics, room: fl
         parts, chosen = post_parts(index, post, settings)
         kept = kept_together(index, post, metrics, settings[0]) if post.keep and len(parts) > 1 else None
         if kept is not None:
+            parts = list(kept.parts)
+        edits = {edit.slide: edit for edit in thread.edits if edit.post == index}
+        if edits:
+            parts = edited(index, post, parts, edits, settings[chosen])
+        if not parts:
+            continue
+        if kept is not None and parts == list(kept.parts):
             slides.append(kept)
             continue
         if metrics.pack and len(parts) == 1 and slides and slides[-1].whole:
@@ -183,6 +208,28 @@ def balanced(index: int, post: PostInfo, setting: Setting, count: int) -> list[P
     return best
 
 
+def edited(
+    index: int, post: PostInfo, parts: list[Part], edits: dict[int, SlideEdit], setting: Setting
+) -> list[Part]:
+    """The post's parts with Carousel Studio's changes: a part's words
+    replaced by the user's (over more slides if they need them; the post
+    itself is never changed), or the part left out."""
+    result: list[Part] = []
+    for part in parts:
+        edit = edits.get(part.number)
+        if edit is not None and edit.hidden:
+            continue
+        if edit is None or edit.text is None:
+            result.append(part)
+            continue
+        own = PostInfo(edit.text, post.images if part.images else ())
+        result += [
+            replace(new, start=-1, continued=False, number=part.number)
+            for new in split_post(index, own, setting)
+        ]
+    return result
+
+
 def kept_together(index: int, post: PostInfo, metrics: Metrics, smallest: Setting) -> Slide | None:
     """A post kept together whole on one slide, its text shrunk below the
     smallest size if it must (down to KEEP_SHARE of it); None when even
@@ -192,7 +239,7 @@ def kept_together(index: int, post: PostInfo, metrics: Metrics, smallest: Settin
     while size >= smallest.size * KEEP_SHARE:
         setting = Setting(size, metrics, smallest.room, smallest.pictures)
         if setting.fits([whole]):
-            return Slide((whole,), size, whole=True)
+            return Slide((replace(whole, start=0),), size, whole=True)
         size -= max(round(metrics.unit), 1)
     return None
 
@@ -225,36 +272,60 @@ def largest_fitting(parts: Sequence[Part], settings: list[Setting], smallest: in
 
 def split_post(index: int, post: PostInfo, setting: Setting) -> list[Part]:
     """The post's parts, one a slide, at `setting`'s size."""
-    parts: list[Part] = []
-    current: list[str] = []
-    queue = deque(enumerate(paragraphs(post.text)))
+    cut = Cutter(index)
+    queue = deque((at, paragraph, False) for at, paragraph in enumerate(paragraphs(post.text)))
     while queue:
-        at, paragraph = queue.popleft()
-        if current and at in post.breaks:
-            parts.append(Part(index, tuple(current)))
-            current = []
-        if setting.text_height([*current, paragraph]) <= setting.room:
-            current.append(paragraph)
+        at, paragraph, continued = queue.popleft()
+        if cut.text and at in post.breaks and not continued:
+            cut.close()
+        if setting.text_height([*cut.text, paragraph]) <= setting.room:
+            cut.add(at, paragraph, continued)
             continue
-        if current and setting.text_height([paragraph]) <= setting.room:
-            parts.append(Part(index, tuple(current)))
-            current = [paragraph]
+        if cut.text and setting.text_height([paragraph]) <= setting.room:
+            cut.close()
+            cut.add(at, paragraph, continued)
             continue
-        space = setting.room - setting.text_height(current) - (setting.gap if current else 0)
-        cut = cut_paragraph(paragraph, space, setting, strict=bool(current))
-        if cut is None and current:
-            parts.append(Part(index, tuple(current)))
-            current = []
-            queue.appendleft((at, paragraph))
+        space = setting.room - setting.text_height(cut.text) - (setting.gap if cut.text else 0)
+        found = cut_paragraph(paragraph, space, setting, strict=bool(cut.text))
+        if found is None and cut.text:
+            cut.close()
+            queue.appendleft((at, paragraph, continued))
             continue
-        head, tail = cut or (paragraph, "")
-        parts.append(Part(index, (*current, head)))
-        current = []
+        head, tail = found or (paragraph, "")
+        cut.add(at, head, continued)
+        cut.close()
         if tail:
-            queue.appendleft((-1, tail))
+            queue.appendleft((at, tail, True))
+    parts = cut.parts
     if post.images:
-        return parts + with_pictures(index, current, setting)
-    return parts + ([Part(index, tuple(current))] if current else [])
+        parts += with_pictures(cut.current(images=True), setting)
+    elif cut.text:
+        parts.append(cut.current())
+    return [replace(part, number=number) for number, part in enumerate(parts, start=1)]
+
+
+class Cutter:
+    """The parts of a post made so far and the text of the one being
+    filled, with where in the post it begins."""
+
+    def __init__(self, post: int) -> None:
+        self.post = post
+        self.parts: list[Part] = []
+        self.text: list[str] = []
+        self.start = -1
+        self.continued = False
+
+    def add(self, at: int, paragraph: str, continued: bool) -> None:
+        if not self.text:
+            self.start, self.continued = at, continued
+        self.text.append(paragraph)
+
+    def current(self, images: bool = False) -> Part:
+        return Part(self.post, tuple(self.text), images, self.start, self.continued)
+
+    def close(self) -> None:
+        self.parts.append(self.current())
+        self.text = []
 
 
 def cut_paragraph(paragraph: str, space: float, setting: Setting, *, strict: bool) -> tuple[str, str] | None:
@@ -303,20 +374,25 @@ def line_end(paragraph: str, lines: Sequence[Line], count: int) -> int:
     return end
 
 
-def with_pictures(index: int, text: list[str], setting: Setting) -> list[Part]:
+def with_pictures(last: Part, setting: Setting) -> list[Part]:
     """The post's last slide and its pictures: after the text if they fit
     (shrunk at most to MIN_IMAGE_SHARE), else on the next slide with the
     last paragraph, or the last lines of it, that they illustrate."""
-    together = Part(index, tuple(text), images=True)
-    if setting.fits([together]) or not text:
-        return [together]
-    last = text[-1]
-    if len(text) > 1 and setting.fits([Part(index, (last,), images=True)]):
-        return [Part(index, tuple(text[:-1])), Part(index, (last,), images=True)]
-    for head, tail in tail_cuts(last, setting):
-        if setting.fits([Part(index, (tail,), images=True)]):
-            return [Part(index, (*text[:-1], head)), Part(index, (tail,), images=True)]
-    return [Part(index, tuple(text)), Part(index, (), images=True)]
+    text = last.paragraphs
+    if setting.fits([last]) or not text:
+        return [last]
+    alone = replace(last, paragraphs=(), images=True, start=-1, continued=False)
+    final = len(text) - 1
+    moved = replace(
+        last, paragraphs=(text[-1],), start=last.start + final, continued=last.continued and not final
+    )
+    if final and setting.fits([moved]):
+        return [replace(last, paragraphs=text[:-1], images=False), moved]
+    for head, tail in tail_cuts(text[-1], setting):
+        carried = replace(moved, paragraphs=(tail,), continued=True)
+        if setting.fits([carried]):
+            return [replace(last, paragraphs=(*text[:-1], head), images=False), carried]
+    return [replace(last, images=False), alone]
 
 
 def tail_cuts(paragraph: str, setting: Setting) -> list[tuple[str, str]]:

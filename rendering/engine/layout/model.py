@@ -27,6 +27,19 @@ class PostInfo:
     # paragraphs (indices from 0); `keep`: the post is never split.
     breaks: tuple[int, ...] = ()
     keep: bool = False
+    position: int = 0  # its place in the thread as stored (from 1; 0: where it stands)
+
+
+@dataclass(frozen=True)
+class SlideEdit:
+    """Carousel Studio's change to one slide of a post: the `slide`th (from
+    1) of post `post` (an index into the thread's posts) shows `text`
+    instead of its own words (None: its own), or is left out."""
+
+    post: int
+    slide: int
+    text: str | None = None
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,14 @@ class ThreadInfo:
     handle: str
     posts: tuple[PostInfo, ...]
     end_text: str = ""  # the end slide's line under "Follow @handle" (Carousel Studio)
+    edits: tuple[SlideEdit, ...] = ()  # carousel slides changed or left out
+    cover: bool = True  # whether a carousel opens with its cover
+    end: bool = True  # and closes with its end slide
+
+    def position(self, index: int) -> int:
+        """The thread's own position (from 1) of the post at `index`, as
+        pages report it, whatever order Carousel Studio put it in."""
+        return self.posts[index].position or index + 1
 
 
 # Proportions of the card's parts, in ems of the body text.
@@ -183,6 +204,13 @@ class Page:
     boxes: tuple[TextBox | ImageBox | AvatarBox | RuleBox, ...]
     alt: str = ""
     posts: tuple[int, ...] = ()  # the posts it shows, by position from 1
+    # Carousel slides: cover, post or end; a post slide's number among its
+    # post's slides (from 1), its own words, and the paragraphs (indices
+    # from 0) that begin on it, where a manual break may go.
+    role: str = ""
+    part: int = 0
+    text: str = ""
+    starts: tuple[int, ...] = ()
 
 
 # --- Frames ---------------------------------------------------------------
