@@ -140,6 +140,7 @@ def preview(*, page: int, fmt: str, scale: int, **request: Any) -> tuple[rendere
             scale=scale,
             watermark_forced=what.watermark,
             limits=adapters.render_limits(),
+            layout_key=what.digest(),
         )
     except renderer.RenderRefused as error:
         raise Invalid(error.message, field=error.field) from error
@@ -156,7 +157,7 @@ def slides(**request: Any) -> list[dict[str, Any]]:
     what = asked(fmt="png", scale=1, **request)
     spec = spec_from_style(what.style, kind=what.kind, scale=1, watermark_forced=what.watermark)
     try:
-        pages = renderer.lay_out(what.data(), spec, what.kind, adapters.render_limits())
+        pages = renderer.laid_out(what.data(), spec, what.kind, adapters.render_limits(), what.digest())
     except renderer.RenderRefused as error:
         raise Invalid(error.message, field=error.field) from error
     return [

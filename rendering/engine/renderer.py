@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from rendering.engine import outputs
+from rendering.engine.cache import MB, ByteBoundedCache
 from rendering.engine.layout import (
     Measure,
     Metrics,
@@ -114,6 +115,25 @@ def lay_out(data: RenderInput, spec: Spec, kind: str, limits: Limits | None = No
         return lay_out_kind(thread, metrics)
     except Unrenderable as error:
         raise RenderRefused(error.message, field=error.field) from error
+
+
+# Pages laid out for previews, by what they show: a long carousel's layout
+# (a fifth of a second for 120 fitted posts) is made once for its slides.
+LAYOUTS = ByteBoundedCache(16 * MB, lambda pages: 400 * sum(len(page.boxes) + 4 for page in pages))
+
+
+def laid_out(data: RenderInput, spec: Spec, kind: str, limits: Limits | None, key: str) -> list[Page]:
+    """`lay_out`, remembered under `key` (with the style and limits) when
+    the caller names what `data` holds; "" lays out afresh."""
+    if not key:
+        return lay_out(data, spec, kind, limits)
+    remembered = (key, spec, kind, limits)
+    found = LAYOUTS.get(remembered)
+    if isinstance(found, list):
+        return found
+    pages = lay_out(data, spec, kind, limits)
+    LAYOUTS.put(remembered, pages)
+    return pages
 
 
 def room_problem(style: dict[str, Any], *, kind: str) -> Unrenderable | None:
@@ -250,15 +270,18 @@ def render_page(
     scale: int = 1,
     watermark_forced: bool = True,
     limits: Limits = Limits(),
+    layout_key: str = "",
 ) -> RenderedPage:
     """One page (a card, the thread image or a slide; `page` from 1) exactly
-    as the full render draws it: the editor's preview."""
+    as the full render draws it: the editor's preview. `layout_key` names
+    what `data` holds (a content hash) so the pages are laid out once for
+    all the previews of one render."""
     if kind not in KINDS:
         raise RenderRefused(f"must be one of {', '.join(KINDS)}.", field="kind")
     if fmt not in IMAGE_FORMATS:
         raise RenderRefused(f"must be one of {', '.join(IMAGE_FORMATS)}.", field="format")
     spec = spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced)
-    pages = lay_out(data, spec, kind, limits)
+    pages = laid_out(data, spec, kind, limits, layout_key)
     if not 1 <= page <= len(pages):
         raise RenderRefused(f"must be between 1 and {len(pages)}.", field="page")
     chosen = pages[page - 1]

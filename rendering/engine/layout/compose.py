@@ -30,7 +30,7 @@ from rendering.engine.layout.model import (
     SlideEdit,
     ThreadInfo,
 )
-from rendering.engine.text.breaking import Line, sentence_breaks, wrap
+from rendering.engine.text.breaking import BreakPoints, Line, break_points, line_spans, sentence_breaks, wrap
 
 # A paragraph cut across slides keeps this many lines on each side.
 MIN_SPLIT_LINES = 2
@@ -73,10 +73,18 @@ class Slide:
 
 
 class Setting:
-    """The body text at one size: each paragraph wrapped once, and the
+    """The body text at one size: where each paragraph's lines break
+    (found once a size, from break points found once a text) and the
     heights of paragraphs and slides."""
 
-    def __init__(self, size: int, metrics: Metrics, room: float, pictures: dict[int, float]) -> None:
+    def __init__(
+        self,
+        size: int,
+        metrics: Metrics,
+        room: float,
+        pictures: dict[int, float],
+        points: dict[str, BreakPoints] | None = None,
+    ) -> None:
         self.size = size
         self.measure = (
             metrics.measure["body"] if size == metrics.body_size else metrics.measure_at("body", size)
@@ -87,25 +95,49 @@ class Setting:
         self.column = metrics.column
         self.room = room
         self.pictures = pictures  # each post's pictures' height, at most the room
-        self.wrapped: dict[str, list[Line]] = {}
+        self.points = {} if points is None else points  # shared by every size
+        self.cut: dict[str, list[tuple[int, int]]] = {}
 
     def with_room(self, room: float) -> "Setting":
-        """The same text in less room (its wrapped lines shared)."""
+        """The same text in less room (its line breaks shared)."""
         narrower = copy.copy(self)
         narrower.room = room
         return narrower
 
+    def spans(self, paragraph: str) -> list[tuple[int, int]]:
+        """Each line's start and end in `paragraph` (its line breaks kept)."""
+        if paragraph not in self.cut:
+            found: list[tuple[int, int]] = []
+            offset = 0
+            for raw in paragraph.split("\n"):
+                found += [
+                    (offset + start, offset + end)
+                    for start, end, _ in line_spans(raw, self.column, self.measure, self.break_points(raw))
+                ]
+                offset += len(raw) + 1
+            self.cut[paragraph] = found
+        return self.cut[paragraph]
+
+    def count(self, paragraph: str) -> int:
+        return len(self.spans(paragraph))
+
     def lines(self, paragraph: str) -> list[Line]:
-        if paragraph not in self.wrapped:
-            self.wrapped[paragraph] = [
-                line for raw in paragraph.split("\n") for line in wrap(raw, self.column, self.measure)
-            ]
-        return self.wrapped[paragraph]
+        """The paragraph's lines, to draw."""
+        return [
+            line
+            for raw in paragraph.split("\n")
+            for line in wrap(raw, self.column, self.measure, self.break_points(raw))
+        ]
+
+    def break_points(self, raw: str) -> BreakPoints:
+        if raw not in self.points:
+            self.points[raw] = break_points(raw)
+        return self.points[raw]
 
     def text_height(self, texts: Sequence[str]) -> float:
         if not texts:
             return 0.0
-        return sum(len(self.lines(text)) for text in texts) * self.line_height + self.gap * (len(texts) - 1)
+        return sum(self.count(text) for text in texts) * self.line_height + self.gap * (len(texts) - 1)
 
     def picture_share(self, parts: Sequence[Part]) -> float | None:
         """How much of their height the slide's pictures keep (1: all of
@@ -129,7 +161,8 @@ def compose(thread: ThreadInfo, shown: Sequence[int], metrics: Metrics, room: fl
         for index in shown
         if thread.posts[index].images
     }
-    settings = [Setting(size, metrics, room, pictures) for size in body_sizes(metrics, room)]
+    points: dict[str, BreakPoints] = {}
+    settings = [Setting(size, metrics, room, pictures, points) for size in body_sizes(metrics, room)]
     slides: list[Slide] = []
     for index in shown:
         post = thread.posts[index]
@@ -237,7 +270,7 @@ def kept_together(index: int, post: PostInfo, metrics: Metrics, smallest: Settin
     whole = Part(index, tuple(paragraphs(post.text)), images=bool(post.images))
     size = smallest.size
     while size >= smallest.size * KEEP_SHARE:
-        setting = Setting(size, metrics, smallest.room, smallest.pictures)
+        setting = Setting(size, metrics, smallest.room, smallest.pictures, smallest.points)
         if setting.fits([whole]):
             return Slide((replace(whole, start=0),), size, whole=True)
         size -= max(round(metrics.unit), 1)
@@ -349,29 +382,26 @@ def sentence_cut(paragraph: str, fits: int, setting: Setting, least: int) -> tup
         head, tail = paragraph[:end].rstrip(), paragraph[end:].lstrip()
         if not head or not tail:
             continue
-        lines = len(setting.lines(head))
+        lines = setting.count(head)
         if lines > fits:
             break
-        if lines >= least and len(setting.lines(tail)) >= least:
+        if lines >= least and setting.count(tail) >= least:
             found = (head, tail)
     return found
 
 
 def line_cut(paragraph: str, fits: int, setting: Setting, least: int) -> tuple[str, str] | None:
-    lines = setting.lines(paragraph)
-    keep = min(fits, len(lines) - least)
+    lines = setting.count(paragraph)
+    keep = min(fits, lines - least)
     if keep < max(least, 1):
         return None
-    end = line_end(paragraph, lines, keep)
+    return cut_after(paragraph, setting, keep)
+
+
+def cut_after(paragraph: str, setting: Setting, count: int) -> tuple[str, str]:
+    """`paragraph` cut after its `count`th line."""
+    end = setting.spans(paragraph)[count - 1][1]
     return paragraph[:end].rstrip(), paragraph[end:].lstrip()
-
-
-def line_end(paragraph: str, lines: Sequence[Line], count: int) -> int:
-    """Where in `paragraph` its `count`th wrapped line ends."""
-    end = 0
-    for line in lines[:count]:
-        end = paragraph.find(line.text, end) + len(line.text)
-    return end
 
 
 def with_pictures(last: Part, setting: Setting) -> list[Part]:
@@ -401,10 +431,10 @@ def tail_cuts(paragraph: str, setting: Setting) -> list[tuple[str, str]]:
     cuts: list[tuple[str, str]] = []
     for end in sentence_breaks(paragraph)[:-1]:
         head, tail = paragraph[:end].rstrip(), paragraph[end:].lstrip()
-        if head and tail and min(len(setting.lines(head)), len(setting.lines(tail))) >= MIN_SPLIT_LINES:
+        if head and tail and min(setting.count(head), setting.count(tail)) >= MIN_SPLIT_LINES:
             cuts.append((head, tail))
-    lines = setting.lines(paragraph)
-    for keep in range(MIN_SPLIT_LINES, len(lines) - MIN_SPLIT_LINES + 1):
-        end = line_end(paragraph, lines, keep)
-        cuts.append((paragraph[:end].rstrip(), paragraph[end:].lstrip()))
+    lines = setting.count(paragraph)
+    cuts += [
+        cut_after(paragraph, setting, keep) for keep in range(MIN_SPLIT_LINES, lines - MIN_SPLIT_LINES + 1)
+    ]
     return cuts

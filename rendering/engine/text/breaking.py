@@ -65,25 +65,35 @@ class BreakPoints:
     fallbacks: tuple[list[int], ...]
 
 
-def wrap(text: str, width: float, measure: Measure) -> list[Line]:
+def wrap(text: str, width: float, measure: Measure, points: BreakPoints | None = None) -> list[Line]:
     """Break one paragraph (no "\\n") into lines no wider than `width`, bar
     a single grapheme cluster that is wider alone. Trailing spaces are
-    dropped from each line and not counted."""
+    dropped from each line and not counted. `points`: the text's break
+    points when the caller has them (they do not depend on the width)."""
     rtl = is_rtl(text)
-    points = break_points(text)
-    spans: list[tuple[int, int, float]] = []
-    start = 0
-    while start < len(text):
-        end, line_width = next_line(text, start, points, width, measure)
-        spans.append((start, start + len(text[start:end].rstrip()), line_width))
-        start = end
-    spans = spans or [(0, 0, measure(""))]
+    spans = line_spans(text, width, measure, points)
     segments = line_segments(text, rtl, [(start, end) for start, end, _ in spans])
     language = han_language(text)
     return [
         Line(text[start:end], line_width, rtl, resolved, language)
         for (start, end, line_width), resolved in zip(spans, segments, strict=True)
     ]
+
+
+def line_spans(
+    text: str, width: float, measure: Measure, points: BreakPoints | None = None
+) -> list[tuple[int, int, float]]:
+    """Where `wrap` cuts `text`: each line's start, end (its trailing spaces
+    left out) and width; what composing needs to count and cut lines,
+    without resolving their direction."""
+    points = points or break_points(text)
+    spans: list[tuple[int, int, float]] = []
+    start = 0
+    while start < len(text):
+        end, line_width = next_line(text, start, points, width, measure)
+        spans.append((start, start + len(text[start:end].rstrip()), line_width))
+        start = end
+    return spans or [(0, 0, measure(""))]
 
 
 def next_line(
