@@ -130,7 +130,7 @@ def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") ->
     warnings = export_warnings(
         user=user,
         thread_ids=thread_ids,
-        arrangement=arrangement,
+        arrangement=arrangement or shown_arrangement(user, kind, thread_ids),
         placeholders=placeholders,
         bulk=kind == Job.Kind.BULK,
     )
@@ -255,6 +255,14 @@ def checked_arrangement(value: object, kind: str, thread_ids: Sequence[int]) -> 
         raise Invalid("only carousels can choose and order their posts.", field="carousel")
     texts = Post.objects.filter(thread_id=thread_ids[0]).order_by("position").values_list("text", flat=True)
     return arrangement_validate(value, paragraph_counts(list(texts)))
+
+
+def shown_arrangement(user: User, kind: str, thread_ids: Sequence[int]) -> dict[str, Any]:
+    """The saved arrangement a carousel export without its own will use."""
+    if kind != Job.Kind.CAROUSEL:
+        return {}
+    thread = thread_details(user=user).filter(pk=thread_ids[0]).first()
+    return saved_arrangement(thread) if thread is not None else {}
 
 
 def saved_arrangement(thread: Thread) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def slides(client, thread, **body):
 def test_slides_say_what_each_page_shows(as_alice, thread):
     found = slides(as_alice, thread)
 
-    assert [slide["role"] for slide in found][0] == "cover"
+    assert found[0]["role"] == "cover"
     assert found[-1]["role"] == "end"
     middle = [slide for slide in found if slide["posts"] == [2]]
     assert len(middle) >= 2
@@ -59,7 +59,8 @@ def test_a_saved_arrangement_shapes_preview_and_export_alike(as_alice, thread, a
     assert saved.json()["arrangement"]["breaks"] == [{"post": 2, "paragraph": 3}]
 
     found = slides(as_alice, thread)
-    assert found[1]["posts"] == [2] and found[1]["paragraphs"] == [1, 2]
+    assert found[1]["posts"] == [2]
+    assert found[1]["paragraphs"] == [1, 2]
     assert found[2]["paragraphs"][0] == 3, "the manual break starts a slide"
     assert found[-1]["text"] == "My own opening line."
     assert found[-1]["role"] == "post", "no end slide"
@@ -152,3 +153,19 @@ def test_a_saved_arrangement_outgrown_by_its_posts_still_renders(as_alice, threa
     found = slides(as_alice, thread)
 
     assert {tuple(slide["posts"]) for slide in found if slide["role"] == "post"} == {(2,)}
+
+
+@pytest.mark.django_db
+def test_warnings_follow_the_saved_arrangement(as_alice, thread):
+    from threads.models import PostImage
+
+    PostImage.objects.create(post=thread.posts.get(position=1), order=0)
+    PostImage.objects.create(post=thread.posts.get(position=3), order=0)
+    as_alice.patch(f"/api/v1/threads/{thread.pk}/", {"arrangement": {"posts": [3, 2]}}, format="json")
+
+    job = as_alice.post(
+        "/api/v1/jobs/", {"kind": "carousel", "thread": thread.pk, "format": "pdf"}, format="json"
+    )
+
+    assert job.status_code == 202, job.content
+    assert [warning["posts"] for warning in job.json()["warnings"]] == [[3]]
