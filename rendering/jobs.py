@@ -125,12 +125,16 @@ def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") ->
     scale = checked_scale(request.scale, plan.max_scale)
     thread_ids = checked_threads(user, request, plan.bulk_max_threads)
     style, preset = chosen_style(user, request)
-    arrangement = checked_arrangement(request.carousel, kind, thread_ids)
+    # A carousel without its own arrangement freezes the thread's saved one:
+    # a retried job renders the same whatever the Studio saves meanwhile.
+    arrangement = checked_arrangement(request.carousel, kind, thread_ids) or shown_arrangement(
+        user, kind, thread_ids
+    )
     placeholders = checked_placeholders(request.placeholders)
     warnings = export_warnings(
         user=user,
         thread_ids=thread_ids,
-        arrangement=arrangement or shown_arrangement(user, kind, thread_ids),
+        arrangement=arrangement,
         placeholders=placeholders,
         bulk=kind == Job.Kind.BULK,
     )

@@ -14,8 +14,8 @@ and its lenient reading for a stored arrangement the posts have outgrown.
 Version 1 (posts, title and end_text only) reads as version 2. Positions are
 the thread's own (from 1); a post's paragraphs are those the renderer
 makes (`rendering.engine.layout.blocks.paragraphs`). Replaced words never
-change the post. `validate` refuses the first problem naming its dotted
-path (`carousel.breaks[0].paragraph`); `fitted` drops what no longer
+change the post. `validate` refuses the first problem with its dotted path
+as the field (`carousel.breaks[0].paragraph`), the message going on from it; `fitted` drops what no longer
 matches the posts (a post removed, a paragraph joined) rather than refuse
 a saved arrangement at export time.
 """
@@ -41,20 +41,20 @@ def validate(value: object, paragraph_counts: Sequence[int], *, field: str = "ca
     if value is None or value == {}:
         return {}
     if not isinstance(value, dict):
-        raise Invalid(f"{field} must be an object with {', '.join(KEYS[1:])}.", field=field)
+        raise Invalid(f"must be an object with {', '.join(KEYS[1:])}.", field=field)
     unknown = [key for key in value if key not in KEYS]
     if unknown:
         raise Invalid(
-            f"{field}.{unknown[0]} is not an arrangement setting; {field} takes {', '.join(KEYS)}.",
+            f"is not an arrangement setting; {field} takes {', '.join(KEYS)}.",
             field=f"{field}.{unknown[0]}",
         )
     version = value.get("version", 1)
     if version not in (1, VERSION) or isinstance(version, bool):
-        raise Invalid(f"{field}.version must be 1 or {VERSION} (got {version!r}).", field=f"{field}.version")
+        raise Invalid(f"must be 1 or {VERSION} (got {version!r}).", field=f"{field}.version")
     count = len(paragraph_counts)
     posts = positions(value.get("posts", []), count, f"{field}.posts")
     if "posts" in value and not posts:
-        raise Invalid(f"{field}.posts: choose at least one post.", field=f"{field}.posts")
+        raise Invalid("choose at least one post.", field=f"{field}.posts")
     texts = {name: text(value.get(name, ""), limit, f"{field}.{name}") for name, limit in TEXT_LIMITS.items()}
     return {
         "version": VERSION,
@@ -113,53 +113,51 @@ def engine_arrangement(value: dict[str, Any]) -> renderer.Arrangement:
 
 def whole(value: object, low: int, high: int, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise Invalid(f"{path} must be a whole number between {low} and {high} (got {value!r}).", field=path)
+        raise Invalid(f"must be a whole number between {low} and {high} (got {value!r}).", field=path)
     return value
 
 
 def flag(value: object, path: str) -> bool:
     if not isinstance(value, bool):
-        raise Invalid(f"{path} must be true or false (got {value!r}).", field=path)
+        raise Invalid(f"must be true or false (got {value!r}).", field=path)
     return value
 
 
 def text(value: object, limit: int, path: str) -> str:
     if not isinstance(value, str) or len(value) > limit:
-        raise Invalid(f"{path} must be text of at most {limit:,} characters.", field=path)
+        raise Invalid(f"must be text of at most {limit:,} characters.", field=path)
     return value
 
 
 def listed(value: object, path: str, what: str) -> list[Any]:
     if not isinstance(value, list):
-        raise Invalid(f"{path} must be a list of {what}.", field=path)
+        raise Invalid(f"must be a list of {what}.", field=path)
     return value
 
 
 def positions(value: object, count: int, path: str) -> list[int]:
     """Post positions of the thread, each once."""
     if not count:
-        raise Invalid(f"{path}: the thread has no posts to arrange.", field=path)
+        raise Invalid("the thread has no posts to arrange.", field=path)
     found = [
         whole(item, 1, count, f"{path}[{at}]")
         for at, item in enumerate(listed(value, path, "post positions"))
     ]
     for at, position in enumerate(found):
         if position in found[:at]:
-            raise Invalid(f"{path}[{at}]: post {position} is listed twice.", field=f"{path}[{at}]")
+            raise Invalid(f"post {position} is listed twice.", field=f"{path}[{at}]")
     return found
 
 
 def obj(value: object, path: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise Invalid(f"{path} must be an object with {', '.join(allowed)}.", field=path)
+        raise Invalid(f"must be an object with {', '.join(allowed)}.", field=path)
     for key in value:
         if key not in allowed:
-            raise Invalid(
-                f"{path}.{key} is not allowed here; it takes {', '.join(allowed)}.", field=f"{path}.{key}"
-            )
+            raise Invalid(f"is not allowed here; {path} takes {', '.join(allowed)}.", field=f"{path}.{key}")
     for key in required:
         if key not in value:
-            raise Invalid(f"{path}.{key} is required.", field=f"{path}.{key}")
+            raise Invalid("is required.", field=f"{path}.{key}")
     return value
 
 
@@ -174,12 +172,12 @@ def breaks(value: object, paragraph_counts: Sequence[int], path: str) -> list[di
         most = paragraph_counts[post - 1]
         if most < 2:
             raise Invalid(
-                f"{here}.paragraph: post {post} has one paragraph, nowhere to break.",
+                f"post {post} has one paragraph, nowhere to break.",
                 field=f"{here}.paragraph",
             )
         spot = {"post": post, "paragraph": whole(given["paragraph"], 2, most, f"{here}.paragraph")}
         if spot in found:
-            raise Invalid(f"{here}: this break is listed twice.", field=here)
+            raise Invalid("this break is listed twice.", field=here)
         found.append(spot)
     return sorted(found, key=lambda spot: (spot["post"], spot["paragraph"]))
 
@@ -199,11 +197,9 @@ def slides(value: object, count: int, path: str) -> list[dict[str, Any]]:
         if flag(given.get("hidden", False), f"{here}.hidden"):
             slide["hidden"] = True
         if "text" not in slide and "hidden" not in slide:
-            raise Invalid(f"{here} must give the slide's text or hide it.", field=here)
+            raise Invalid("must give the slide's text or hide it.", field=here)
         if any((other["post"], other["slide"]) == (slide["post"], slide["slide"]) for other in found):
-            raise Invalid(
-                f"{here}: slide {slide['slide']} of post {slide['post']} is listed twice.", field=here
-            )
+            raise Invalid(f"slide {slide['slide']} of post {slide['post']} is listed twice.", field=here)
         found.append(slide)
     return sorted(found, key=lambda slide: (slide["post"], slide["slide"]))
 

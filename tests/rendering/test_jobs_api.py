@@ -407,12 +407,12 @@ def test_a_carousel_can_choose_order_and_retitle_its_posts(as_alice, alice):
 @pytest.mark.parametrize(
     ("carousel", "field"),
     [
-        ({"posts": [4]}, "carousel.posts"),
-        ({"posts": [1, 1]}, "carousel.posts"),
+        ({"posts": [4]}, "carousel.posts[0]"),
+        ({"posts": [1, 1]}, "carousel.posts[1]"),
         ({"posts": []}, "carousel.posts"),
-        ({"posts": ["1"]}, "carousel.posts"),
+        ({"posts": ["1"]}, "carousel.posts[0]"),
         ({"title": "x" * 201}, "carousel.title"),
-        ({"colour": "red"}, "carousel"),
+        ({"colour": "red"}, "carousel.colour"),
     ],
 )
 def test_bad_carousel_choices_are_refused_by_name(as_alice, alice, carousel, field):

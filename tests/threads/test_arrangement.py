@@ -79,7 +79,6 @@ def test_every_problem_is_named_by_its_path(document, field):
     with pytest.raises(Invalid) as caught:
         validate(document, COUNTS)
     assert caught.value.field == field
-    assert field in str(caught.value)
 
 
 def test_a_stored_arrangement_loses_only_what_the_posts_no_longer_have():
