@@ -25,12 +25,13 @@ django.setup()
 from rendering.adapters import input_from_imported
 from rendering.engine import outputs
 from rendering.engine.paint import paint
-from rendering.engine.renderer import lay_out, render, render_page
+from rendering.engine.renderer import lay_out, pdf_pages, render, render_page
 from rendering.engine.spec import spec_from_style
 from threads.importers import import_text
 from threads.style import style_validate
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_d0b8afc84c38f9bc.txt"
+PDF_MANY = 200  # slides in the long PDF assembly row
 FIXTURE = ROOT / "tests" / "threads" / "fixtures" / "app_page_marisol.txt"
 COLD = """
 import os, sys, time
@@ -84,6 +85,11 @@ def median_ms(work, rounds: int) -> float:
     return statistics.median(times)
 
 
+def assemble_pdf(slides: list) -> bytes:
+    """The PDF from already encoded slides: text layer, structure, metadata."""
+    return outputs.pdf(slides, title="Bench", subject="Bench", language="en")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
@@ -96,6 +102,8 @@ def main() -> None:
     pages = lay_out(data, spec, "carousel")
     images = [paint(page, spec, data.pictures, data.avatar, data.thread.author_name) for page in pages]
     slides = len(pages)
+    slide_pdf = pdf_pages(pages, [outputs.encode(image, "png") for image in images], spec)
+    many_slides = (slide_pdf * (PDF_MANY // slides + 1))[:PDF_MANY]
 
     rows = [
         (
@@ -132,6 +140,16 @@ def main() -> None:
             "PDF, whole carousel",
             median_ms(lambda: render(data=data, style=style, kind="carousel", fmt="pdf"), rounds),
             f"{slides} slides",
+        ),
+        (
+            "PDF assembly from the PNGs",
+            median_ms(lambda: assemble_pdf(slide_pdf), rounds),
+            f"{slides} slides",
+        ),
+        (
+            "PDF assembly from the PNGs",
+            median_ms(lambda: assemble_pdf(many_slides), rounds),
+            f"{PDF_MANY} slides",
         ),
         (
             "cards, all posts (PNG)",

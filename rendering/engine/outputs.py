@@ -11,6 +11,8 @@ import imagecodecs
 import numpy
 from PIL import Image
 
+from rendering.engine.pdf import PdfPage
+
 # PNG goes through libpng (imagecodecs) with the Up filter on every row at
 # zlib level 4: 6 ms and 139 KB for a 1080×1350 slide, where Pillow's
 # adaptive filters take 31 ms for 237 KB at level 1 and libspng 18 ms for
@@ -53,24 +55,13 @@ def extension(fmt: str) -> str:
     return SAVE_OPTIONS[fmt][3] if fmt in SAVE_OPTIONS else fmt
 
 
-def pdf(pngs: Sequence[bytes], *, title: str, subject: str) -> bytes:
-    """Pages at the slide size, PNG data kept as it is (img2pdf), with the
-    slides' text as the document's subject for screen readers and search."""
-    import img2pdf  # imported here: it loads pikepdf, 100+ ms that only PDF exports need
+def pdf(pages: Sequence[PdfPage], *, title: str, subject: str, language: str) -> bytes:
+    """A carousel PDF: each slide's PNG kept as it is under its text, which
+    can be selected, searched and read out (see `rendering.engine.pdf`)."""
+    # Imported here: pikepdf and fontTools load in 150+ ms that only PDF exports need.
+    from rendering.engine.pdf.document import carousel_pdf
 
-    layout = img2pdf.get_fixed_dpi_layout_fun((96, 96))
-    return img2pdf.convert(
-        list(pngs),
-        layout_fun=layout,
-        # Our PNGs carry no EXIF orientation: without this img2pdf decodes
-        # every page twice looking for one (20 s of a 500-slide PDF).
-        rotation=img2pdf.Rotation.none,
-        title=title,
-        subject=subject[:4000],
-        creator="Thread Navigator",
-        producer="Thread Navigator",
-        nodate=True,
-    )
+    return carousel_pdf(pages, title=title, subject=subject, language=language)
 
 
 def index_json(entries: Sequence[dict[str, Any]]) -> bytes:

@@ -14,6 +14,7 @@ from rendering.engine.layout import (
     Page,
     PostInfo,
     SlideEdit,
+    TextBox,
     ThreadInfo,
     Unrenderable,
     drawable,
@@ -25,9 +26,12 @@ from rendering.engine.layout import (
     room_problem as layout_room_problem,
 )
 from rendering.engine.overlay import draw_overlay
-from rendering.engine.paint import paint
+from rendering.engine.paint import drawn_size, paint, text_baseline
+from rendering.engine.pdf import PdfLine, PdfPage
 from rendering.engine.spec import ROLES, Spec, spec_from_style
 from rendering.engine.text import fonts
+from rendering.engine.text.bidi import CONTROLS
+from rendering.engine.text.language import document_language
 from rendering.engine.text.runs import Measurer
 from rendering.engine.vocabulary import FORMATS, IMAGE_FORMATS, KINDS
 
@@ -213,7 +217,13 @@ def render(
     if fmt in ("pdf", "zip"):
         alt = "\n\n".join(page.alt for page in pages)
         if fmt == "pdf":
-            content = outputs.pdf(encoded, title=data.thread.title, subject=alt)
+            words = "\n".join([data.thread.title, *(post.text for post in data.thread.posts)])
+            content = outputs.pdf(
+                pdf_pages(pages, encoded, spec),
+                title=data.thread.title,
+                subject=alt,
+                language=document_language(words),
+            )
         else:
             listing = [
                 page_entry(name, number, page)
@@ -233,6 +243,37 @@ def render(
         RenderedFile(name, content, outputs.content_type(fmt), width, height, 1, page.alt, page.posts)
         for name, page, content, (width, height) in zip(names, pages, encoded, sizes, strict=True)
     ]
+
+
+# Drawn on every slide, not its words: kept out of the PDF's text layer.
+CHROME_ROLES = frozenset({"footer", "number"})
+
+
+def pdf_pages(pages: list[Page], pngs: list[bytes], spec: Spec) -> list[PdfPage]:
+    """The slides as the PDF takes them: each PNG with the lines of text
+    where they are drawn, and the slide's alt text."""
+    return [
+        PdfPage(
+            png,
+            page.width,
+            page.height,
+            tuple(
+                pdf_line(box, spec)
+                for box in page.boxes
+                if isinstance(box, TextBox) and box.role not in CHROME_ROLES
+            ),
+            page.alt,
+        )
+        for page, png in zip(pages, pngs, strict=True)
+    ]
+
+
+def pdf_line(box: TextBox, spec: Spec) -> PdfLine:
+    """The line where `paint` draws it, its text without the bidi controls
+    layout added or kept (they order the drawing, not the words)."""
+    x = box.x + (box.width - box.line.width if box.line.rtl else 0)
+    text = CONTROLS.sub("", box.line.text)
+    return PdfLine(x, text_baseline(box, spec), box.line.width, drawn_size(box, spec), text)
 
 
 STEMS = {"cards": "card", "carousel": "slide", "thread": "thread"}
