@@ -362,3 +362,30 @@ def test_the_schema_shows_the_shapes(as_alice):
     assert components["JobCreateRequest"]["properties"]["placeholders"]["allOf"] == [choice]
     assert components["PreviewRequest"]["properties"]["placeholders"]["allOf"] == [choice]
     assert components["Job"]["properties"]["placeholders"]["allOf"] == [choice]
+
+
+@pytest.mark.django_db
+def test_the_export_command_says_which_images_are_left_out(alice):
+    from django.core.management import CommandError, call_command
+
+    from threads.models import PostImage
+
+    thread = thread_with_posts(alice, "A post with a picture to come.", "A plain post.")
+    PostImage.objects.create(post=thread.posts.get(position=1), order=0)
+    said = io.StringIO()
+
+    with pytest.raises(CommandError, match="still queued"):
+        call_command(
+            "export",
+            user=alice.email,
+            threads=str(thread.pk),
+            kind="carousel",
+            format="pdf",
+            placeholders="drop",
+            timeout=0,
+            stdout=io.StringIO(),
+            stderr=said,
+        )
+
+    assert "Post 1 still has images to add; they are left out of this export." in said.getvalue()
+    assert Job.objects.get().placeholders == "drop"

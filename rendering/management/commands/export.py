@@ -37,6 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=int, default=1)
         parser.add_argument("--preset", type=int, help="A preset id.")
         parser.add_argument(
+            "--placeholders",
+            default=Job.Placeholders.KEEP,
+            choices=Job.Placeholders.values,
+            help="Images still to add: keep them as grey boxes (default) or drop them.",
+        )
+        parser.add_argument(
             "--out", type=Path, default=Path("."), help="Folder for the file (default: here)."
         )
         parser.add_argument("--timeout", type=float, default=3600, help="Seconds to wait for the job.")
@@ -60,6 +66,7 @@ class Command(BaseCommand):
             scale=options["scale"],
             kinds=tuple(options["kinds"]) if options["kind"] == Job.Kind.BULK else (),
             preset=options["preset"],
+            placeholders=options["placeholders"],
         )
         try:
             job, _ = jobs.job_create(user=user, request=request)
@@ -67,6 +74,8 @@ class Command(BaseCommand):
             field = f"{error.field}: " if error.field else ""
             raise CommandError(f"{field}{error.message}") from error
         self.stdout.write(f"Job {job.pk} queued.")
+        for warning in job.warnings:
+            self.stderr.write(self.style.WARNING(warning["message"]))
         job = self.follow(job, options["timeout"])
         if job.status != Job.Status.SUCCEEDED:
             raise CommandError(f"Job {job.pk} {job.status}: {job.error or 'no reason given'}")
