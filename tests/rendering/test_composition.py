@@ -6,6 +6,8 @@ scaling with the size), then a few checks on real renders."""
 
 import pytest
 import unicode_segmentation_rs as segmentation
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from config.errors import Invalid
 from rendering.engine.layout import (
@@ -421,3 +423,29 @@ def test_hiding_every_slide_is_refused_naming_the_carousel():
     with pytest.raises(Unrenderable) as caught:
         arranged(thread, slides=((1, 1, None, True),), cover=False, end=False)
     assert caught.value.field == "carousel"
+
+
+PIECES = st.sampled_from(
+    ["a", "b", " ", ".", "?", "!", "\n", "  ", "xyz", ",", "Mr. ", "3.14 ", "\n\n", "word "]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.lists(PIECES, max_size=300).map("".join), min_size=1, max_size=4),
+    fitted=st.booleans(),
+    pack=st.booleans(),
+    keep=st.booleans(),
+)
+def test_any_text_composes_without_loss_or_overflow(texts, fitted, pack, keep):
+    posts = tuple(PostInfo(text, keep=keep) for text in texts if text.strip())
+    assume(posts)
+    changes = {**(FITTED if fitted else {}), "pack": pack}
+    pages = lay_out_carousel(ThreadInfo("T", "Ann", "ann", posts), metrics(**changes))[1:-1]
+
+    # Every character in order (a line may break inside a run like "?3.14").
+    assert "".join(words(pages)) == "".join("".join(post.text for post in posts).split())
+    for page in pages:
+        _, top, _, height = page.card
+        for box in body(page):
+            assert box.y + round((box.size or 32) * 1.4) <= top + height - 32 + 0.5

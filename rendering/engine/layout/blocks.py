@@ -29,7 +29,10 @@ def is_blank(text: str) -> bool:
 
 
 def paragraphs(text: str) -> list[str]:
+    """The post's paragraphs, split at blank lines (a line of only spaces
+    counts as blank)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    text = "\n".join(line if line.strip(" ") else "" for line in text.split("\n"))
     return [part.strip("\n") for part in text.split("\n\n") if part.strip()]
 
 
