@@ -430,6 +430,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # What a job makes (bulk included) and what one render draws share the
+    # field name `kind`: named apart, so neither takes a generated name.
+    "ENUM_NAME_OVERRIDES": {
+        "JobKindEnum": "rendering.models.Job.Kind",
+        "RenderKindEnum": "rendering.engine.vocabulary.KINDS",
+    },
 }
 
 # --- Security -------------------------------------------------------------------
