@@ -79,7 +79,6 @@ def fitted(value: dict[str, Any], paragraph_counts: Sequence[int]) -> dict[str, 
     kept = {
         **value,
         "version": VERSION,
-        "posts": posts if posts or not value.get("posts") else [],
         "breaks": [
             spot
             for spot in value.get("breaks", [])
@@ -88,6 +87,9 @@ def fitted(value: dict[str, Any], paragraph_counts: Sequence[int]) -> dict[str, 
         "keep": [position for position in value.get("keep", []) if position in exists],
         "slides": [slide for slide in value.get("slides", []) if slide["post"] in exists],
     }
+    kept.pop("posts", None)
+    if posts:  # none left (or none chosen): every post, as in the thread
+        kept["posts"] = posts
     return validate(kept, paragraph_counts)
 
 

@@ -105,3 +105,10 @@ def test_a_stored_arrangement_loses_only_what_the_posts_no_longer_have():
 
 def test_paragraphs_are_counted_as_the_renderer_cuts_them():
     assert paragraph_counts(["One.", "One.\n\nTwo.\n\n\n\nThree.", "  \n\nOnly.\n"]) == [1, 3, 1]
+
+
+def test_a_stored_arrangement_without_chosen_posts_reads_back():
+    stored = validate({"end": False}, COUNTS)
+
+    assert fitted(stored, COUNTS) == stored
+    assert fitted(validate({"posts": [3]}, COUNTS), [1, 3])["posts"] == []
