@@ -23,6 +23,7 @@ from rendering.engine.layout import PostInfo, ThreadInfo
 from rendering.selectors import jobs_of
 from rendering.serializers import JobSerializer
 from threads import selectors, services
+from threads.arrangement import SLIDE_TEXT_LIMIT
 from threads.importers import import_thread
 from threads.style import CANVAS_SIZES, FONTS, RANGES, default_style, style_validate
 from webhooks import services as webhook_services
@@ -223,7 +224,8 @@ def thread_editor(request: HttpRequest, thread_id: int) -> HttpResponse:
 @login_required
 def carousel_studio(request: HttpRequest, thread_id: int) -> HttpResponse:
     """Carousel Studio: size, slide strip, cover and end text, which posts
-    in which order, PDF or PNG ZIP (frontend/static/frontend/studio.js)."""
+    in which order, slide-level control (the thread's saved arrangement,
+    `threads/arrangement.py`), PDF or PNG ZIP (frontend/static/frontend/studio.js)."""
     user = signed_in_user(request)
     thread = selectors.thread_details(user=user).filter(pk=thread_id).first()
     if thread is None:
@@ -238,7 +240,16 @@ def carousel_studio(request: HttpRequest, thread_id: int) -> HttpResponse:
             {"id": preset.pk, "name": preset.name, "style": preset.style}
             for preset in selectors.presets_visible_to(user=user)
         ],
-        "urls": {"preview": reverse("rendering-api:preview"), "jobs": reverse("rendering-api:job-list")},
+        # Fitted: a saved arrangement the posts have outgrown would be
+        # refused when the Studio saves it back unchanged.
+        "arrangement": jobs.saved_arrangement(thread),
+        "slideTextLimit": SLIDE_TEXT_LIMIT,
+        "urls": {
+            "preview": reverse("rendering-api:preview"),
+            "slides": reverse("rendering-api:slides"),
+            "jobs": reverse("rendering-api:job-list"),
+            "thread": reverse("threads-api:thread-detail", kwargs={"pk": thread.pk}),
+        },
         "composition": {key: default_style()["text"][key] for key in ("fit_min", "fit_max")},
     }
     context = {

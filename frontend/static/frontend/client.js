@@ -5,9 +5,13 @@ export function csrf() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
-export async function api(url, { method = "GET", body } = {}) {
+// `signal` cancels a call a newer one replaced; `keepalive` lets a save
+// finish while the page unloads.
+export async function api(url, { method = "GET", body, signal, keepalive = false } = {}) {
   const response = await fetch(url, {
     method,
+    signal,
+    keepalive,
     headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
