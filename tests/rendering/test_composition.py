@@ -449,3 +449,15 @@ def test_any_text_composes_without_loss_or_overflow(texts, fitted, pack, keep):
         _, top, _, height = page.card
         for box in body(page):
             assert box.y + round((box.size or 32) * 1.4) <= top + height - 32 + 0.5
+
+
+def test_a_carousel_over_the_page_limit_is_refused_even_without_cover_and_end():
+    from rendering.engine.layout import Unrenderable
+
+    posts = tuple(PostInfo(f"Post {n}.") for n in range(12))
+    thread = ThreadInfo("T", "Ann", "ann", posts, cover=False, end=False)
+
+    assert len(lay_out_carousel(thread, metrics(max_pages=12))) == 12
+    with pytest.raises(Unrenderable) as caught:
+        lay_out_carousel(thread, metrics(max_pages=11))
+    assert caught.value.field == "kind"

@@ -40,19 +40,23 @@ def waiting_image(post, order: int, alt: str = "") -> PostImage:
     return PostImage.objects.create(post=post, order=order, alt=alt)
 
 
-@pytest.fixture
-def sketchbook(alice):
-    """Four posts: 1 has a picture to add before its uploaded red one and
-    another after it, before an uploaded blue one; 2 is text only; 3 has
-    only a picture to add; 4 has an uploaded green picture."""
-    thread = thread_with_posts(
-        alice,
+def sketchbook_posts(owner):
+    return thread_with_posts(
+        owner,
         "Sketches from the harbour.",
         "Just words here.",
         "The lighthouse at dusk.",
         "Boats.",
         title="Harbour sketchbook",
     )
+
+
+@pytest.fixture
+def sketchbook(alice):
+    """Four posts: 1 has a picture to add before its uploaded red one and
+    another after it, before an uploaded blue one; 2 is text only; 3 has
+    only a picture to add; 4 has an uploaded green picture."""
+    thread = sketchbook_posts(alice)
     first, _, third, fourth = thread.posts.order_by("position")
     red = upload(first, "#ff0000", alt="red sail")
     blue = upload(first, "#0000ff", alt="blue hull")
@@ -68,14 +72,7 @@ def sketchbook(alice):
 @pytest.fixture
 def sketchbook_filled(alice):
     """The sketchbook as it renders with its pictures to add left out."""
-    thread = thread_with_posts(
-        alice,
-        "Sketches from the harbour.",
-        "Just words here.",
-        "The lighthouse at dusk.",
-        "Boats.",
-        title="Harbour sketchbook",
-    )
+    thread = sketchbook_posts(alice)
     first, _, _, fourth = thread.posts.order_by("position")
     upload(first, "#ff0000", alt="red sail")
     upload(first, "#0000ff", alt="blue hull")

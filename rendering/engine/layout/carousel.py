@@ -3,7 +3,7 @@ slide."""
 
 from rendering.engine.layout.blocks import Block, images_height
 from rendering.engine.layout.cards import shown_posts
-from rendering.engine.layout.compose import MIN_IMAGE_SHARE, Setting, Slide, compose
+from rendering.engine.layout.compose import MIN_IMAGE_SHARE, Setting, Slide, compose, too_many_pages
 from rendering.engine.layout.model import (
     MIN_TITLE_EM,
     TITLE_LINE,
@@ -34,10 +34,7 @@ def lay_out_carousel(thread: ThreadInfo, metrics: Metrics) -> list[Page]:
     slides = compose(thread, shown_posts(thread), metrics, room)
     total = len(slides) + thread.cover + thread.end
     if metrics.max_pages is not None and total > metrics.max_pages:
-        raise Unrenderable(
-            f"would make more than {metrics.max_pages} pages here, the most one render makes.",
-            field="kind",
-        )
+        raise too_many_pages(metrics.max_pages)
     if not total:
         raise Unrenderable("leaves no slide to show: every slide is hidden.", field="carousel")
     pages = [cover(thread, metrics, total)] if thread.cover else []

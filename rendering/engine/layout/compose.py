@@ -29,6 +29,7 @@ from rendering.engine.layout.model import (
     PostInfo,
     SlideEdit,
     ThreadInfo,
+    Unrenderable,
 )
 from rendering.engine.text.breaking import BreakPoints, Line, break_points, line_spans, sentence_breaks, wrap
 
@@ -187,9 +188,13 @@ def compose(thread: ThreadInfo, shown: Sequence[int], metrics: Metrics, room: fl
             Slide((part,), grown(part, settings, chosen, len(parts) > 1), whole=len(parts) == 1)
             for part in parts
         ]
-        if metrics.max_pages is not None and len(slides) + 2 > metrics.max_pages:
-            break
+        if metrics.max_pages is not None and len(slides) > metrics.max_pages:
+            raise too_many_pages(metrics.max_pages)  # stop early: a huge thread costs the limit's time
     return slides
+
+
+def too_many_pages(limit: int) -> Unrenderable:
+    return Unrenderable(f"would make more than {limit} pages here, the most one render makes.", field="kind")
 
 
 def body_sizes(metrics: Metrics, room: float) -> list[int]:
