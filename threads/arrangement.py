@@ -70,7 +70,7 @@ def validate(value: object, paragraph_counts: Sequence[int], *, field: str = "ca
 
 def fitted(value: dict[str, Any], paragraph_counts: Sequence[int]) -> dict[str, Any]:
     """A stored arrangement (valid when saved) with what no longer matches
-    the posts left out; {} when nothing of it is left to apply."""
+    the posts left out: a post removed, a paragraph joined."""
     if not value:
         return {}
     count = len(paragraph_counts)
@@ -139,12 +139,10 @@ def listed(value: object, path: str, what: str) -> list[Any]:
 
 def positions(value: object, count: int, path: str) -> list[int]:
     """Post positions of the thread, each once."""
-    if not count:
+    given = listed(value, path, "post positions")
+    if given and not count:
         raise Invalid("the thread has no posts to arrange.", field=path)
-    found = [
-        whole(item, 1, count, f"{path}[{at}]")
-        for at, item in enumerate(listed(value, path, "post positions"))
-    ]
+    found = [whole(item, 1, count, f"{path}[{at}]") for at, item in enumerate(given)]
     for at, position in enumerate(found):
         if position in found[:at]:
             raise Invalid(f"post {position} is listed twice.", field=f"{path}[{at}]")

@@ -112,3 +112,10 @@ def test_a_stored_arrangement_without_chosen_posts_reads_back():
 
     assert fitted(stored, COUNTS) == stored
     assert fitted(validate({"posts": [3]}, COUNTS), [1, 3])["posts"] == []
+
+
+def test_a_thread_without_posts_reads_its_arrangement_back():
+    stored = validate({"end": False, "slides": [{"post": 1, "slide": 1, "hidden": True}]}, COUNTS)
+
+    assert fitted(stored, [])["end"] is False
+    assert fitted(stored, [])["slides"] == []
