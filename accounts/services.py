@@ -3,6 +3,7 @@
 import datetime
 
 from allauth.account.models import EmailAddress
+from allauth.account.signals import user_signed_up
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
@@ -49,7 +50,11 @@ def account_create(*, email: str, password: str) -> EmailAddress | None:
             user = User.objects.create_user(email=email, password=password)
     except IntegrityError:
         return None
-    return EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    address = EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    # As allauth announces the website's sign-ups: the new account gets its
+    # sample thread (threads/apps.py).
+    user_signed_up.send(sender=User, request=None, user=user)
+    return address
 
 
 @transaction.atomic

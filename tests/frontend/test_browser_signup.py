@@ -26,7 +26,7 @@ def test_sign_up_in_a_browser_reaches_an_empty_dashboard(page: Page, live_server
 
     expect(page).to_have_url(f"{live_server.url}/dashboard/")
     expect(page.get_by_role("heading", name="Dashboard", exact=True)).to_be_visible()
-    expect(page.get_by_text("No threads yet.")).to_be_visible()
+    expect(page.get_by_role("link", name="Start here: your first carousel")).to_be_visible()
     page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
 
     page.locator("header summary", has_text="newcomer@example.com").click()
