@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "threads",
     "rendering",
     "webhooks",
+    "brand",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,10 @@ POST_MAX_CHARS = env.int("POST_MAX_CHARS", default=10_000)
 POST_MAX_IMAGES = env.int("POST_MAX_IMAGES", default=4)
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=15 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# Custom fonts (brand kits): the upload's size, its glyphs, fonts an account keeps.
+FONT_MAX_BYTES = env.int("FONT_MAX_BYTES", default=5 * 1024 * 1024)
+FONT_MAX_GLYPHS = env.int("FONT_MAX_GLYPHS", default=20_000)
+FONTS_PER_USER = env.int("FONTS_PER_USER", default=10)
 # A full thread (500 posts of 10,000 characters) fits in one JSON body.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=24 * 1024 * 1024)
 

@@ -287,3 +287,9 @@ def contrast_ratio(first: str, second: str) -> float:
 
     lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+def colour_clean(value: Any, path: str) -> str:
+    """A colour as styles hold it (`#rrggbb` or `#rrggbbaa`, lowercase), or
+    `Invalid` naming `path`: for colours kept outside a style (brand kits)."""
+    return _colour(value, path)
