@@ -147,3 +147,37 @@ class AddEmailForm(allauth_forms.AddEmailForm):
             {"email": email, "login": False, "signup": False},
         )
         return EmailAddress(email=email)
+
+
+class BrandKitForm(forms.Form):
+    """The brand kit's words and colours (brand/services.py checks them)."""
+
+    author_name = forms.CharField(label="Author name", max_length=100, required=False)
+    handle = forms.CharField(label="Handle", max_length=31, required=False, help_text="With or without @.")
+    end_text = forms.CharField(
+        label="End slide line",
+        max_length=200,
+        required=False,
+        help_text="Under “Follow @handle” on a carousel's last slide, unless the Studio says otherwise.",
+    )
+    colours = forms.CharField(
+        label="Brand colours",
+        required=False,
+        help_text="Up to 12, like #1d9bf0, separated by commas or spaces: offered in every colour picker.",
+    )
+
+    def changes(self) -> dict[str, object]:
+        data = dict(self.cleaned_data)
+        data["colours"] = [part for part in data["colours"].replace(",", " ").split() if part]
+        return data
+
+
+class BrandImageForm(forms.Form):
+    file = forms.FileField(label="Image", help_text="PNG, JPEG, WebP or GIF.")
+
+
+class FontUploadForm(forms.Form):
+    file = forms.FileField(label="Font file", help_text="TTF, OTF, WOFF or WOFF2, up to 5 MB.")
+    family = forms.CharField(
+        label="Name it", max_length=100, required=False, help_text="Optional: else the name the font gives itself."
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import account, design, exports, pages, presets, threads
+from frontend.views import account, brand, design, exports, pages, presets, threads
 
 app_name = "frontend"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("threads/<int:thread_id>/studio/", design.carousel_studio, name="studio"),
     path("exports/", exports.exports, name="exports"),
     path("api-keys/", account.api_keys, name="api"),
+    path("brand/", brand.brand, name="brand"),
+    path("brand/save/", brand.brand_save, name="brand-save"),
+    path("brand/<str:which>/upload/", brand.brand_image_upload, name="brand-image-upload"),
+    path("brand/<str:which>/remove/", brand.brand_image_remove, name="brand-image-remove"),
+    path("brand/fonts/", brand.font_upload, name="brand-font-upload"),
+    path("brand/fonts/<int:font_id>/delete/", brand.font_delete, name="brand-font-delete"),
     path("plan/", pages.plan, name="plan"),
     path("presets/", presets.presets, name="presets"),
     path("ads/<int:ad_id>/image", pages.house_ad_image, name="house-ad-image"),
