@@ -10,7 +10,7 @@ first problem found raises `Invalid` naming its dotted path, e.g.
 import copy
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from config.errors import Invalid
@@ -47,7 +47,11 @@ _DEFAULT_STYLE: dict[str, Any] = {
     "footer": {"slide_numbers": True, "watermark": True},
     "images": {"fit": "cover"},
     "carousel": {"pack": False},
+    "logo": {"corner": "none", "size": 48},
 }
+
+# Where the brand kit's logo sits on a card: a corner, or nowhere.
+LOGO_CORNERS: tuple[str, ...] = ("none", "top-left", "top-right", "bottom-left", "bottom-right")
 
 # The numbers a style may hold, (low, high): the validator's bounds and the
 # editor's sliders alike. Each high end leaves room to draw with the other
@@ -63,6 +67,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "text.line_height": (1.0, 3.0),
     "text.fit_min": (8, 64),
     "text.fit_max": (8, 64),
+    # The logo's height in CSS pixels (a wide one is shrunk to half the text
+    # column, its height with it).
+    "logo.size": (24, 160),
 }
 
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
@@ -203,6 +210,18 @@ def _background(value: Any, path: str) -> dict[str, Any]:
     }
 
 
+TEXT_CHECKS: dict[str, Callable[[Any, str], Any]] = {
+    "font": _choice(FONTS),
+    "size": _ranged("text.size"),
+    "line_height": _ranged("text.line_height"),
+    "color": _colour,
+    # off: carousel text at `size`; slide: each slide's text as large
+    # as it fits, between fit_min and fit_max.
+    "fit": _choice(("off", "slide")),
+    "fit_min": _ranged("text.fit_min"),
+    "fit_max": _ranged("text.fit_max"),
+}
+
 SECTIONS = {
     "canvas": _section({"size": _size, "background": _background, "padding": _ranged("canvas.padding")}),
     "card": _section(
@@ -216,35 +235,36 @@ SECTIONS = {
             "align": _choice(("top", "center")),
         }
     ),
-    "text": _section(
-        {
-            "font": _choice(FONTS),
-            "size": _ranged("text.size"),
-            "line_height": _ranged("text.line_height"),
-            "color": _colour,
-            # off: carousel text at `size`; slide: each slide's text as large
-            # as it fits, between fit_min and fit_max.
-            "fit": _choice(("off", "slide")),
-            "fit_min": _ranged("text.fit_min"),
-            "fit_max": _ranged("text.fit_max"),
-        }
-    ),
+    "text": _section(TEXT_CHECKS),
     "header": _section({"avatar": _bool, "name": _bool, "handle": _bool}),
     "footer": _section({"slide_numbers": _bool, "watermark": _bool}),
     # cover: the picture fills its frame, cropped; contain: all of it shows, on a tint.
     "images": _section({"fit": _choice(("cover", "contain"))}),
     # pack: consecutive posts that each fit a slide share slides.
     "carousel": _section({"pack": _bool}),
+    # The brand kit's logo in a corner of every card and slide.
+    "logo": _section({"corner": _choice(LOGO_CORNERS), "size": _ranged("logo.size")}),
 }
 
 
-def style_validate(document: object, *, field: str = "style") -> dict[str, Any]:
+def _text_section(fonts: Collection[str]) -> Callable[[Any, str, dict[str, Any]], dict[str, Any]]:
+    """The text section taking the built-in families and `fonts` too."""
+    checks = dict(TEXT_CHECKS)
+    checks["font"] = _choice((*FONTS, *(family for family in fonts if family not in FONTS)))
+    return _section(checks)
+
+
+def style_validate(document: object, *, field: str = "style", fonts: Collection[str] = ()) -> dict[str, Any]:
+    """`fonts`: the families of the user's own fonts, which `text.font`
+    may name besides the built-in ones (whoever the style is checked for:
+    another user's font is as unknown as a made-up name)."""
     given = _object(document, field, ("version", *SECTIONS))
     version = given.get("version", STYLE_VERSION)
     if version != STYLE_VERSION or isinstance(version, bool) or not isinstance(version, int):
         raise _fail(f"{field}.version", f"must be {STYLE_VERSION} (got {version!r}).")
     result: dict[str, Any] = {"version": STYLE_VERSION}
-    for name, check in SECTIONS.items():
+    sections = {**SECTIONS, "text": _text_section(fonts)} if fonts else SECTIONS
+    for name, check in sections.items():
         result[name] = check(given.get(name, {}), f"{field}.{name}", _DEFAULT_STYLE[name])
     if result["text"]["fit_min"] > result["text"]["fit_max"]:
         raise _fail(

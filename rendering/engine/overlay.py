@@ -1,11 +1,11 @@
 """The debug overlay: the layout's boxes drawn over a painted page (the
 CLI's `--overlay`), so what layout decided can be seen against what paint
-drew. Card in blue, text lines in red (their measured width), pictures in
+drew. Card in blue, text lines in red (their measured width), pictures (and the logo) in
 green, avatars in orange, the footer band's top in grey."""
 
 from PIL import Image, ImageDraw
 
-from rendering.engine.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
+from rendering.engine.layout import AvatarBox, ImageBox, LogoBox, Page, RuleBox, TextBox
 
 COLOURS = {
     "card": (37, 99, 235, 255),
@@ -26,7 +26,7 @@ def draw_overlay(image: Image.Image, page: Page, line_height: float) -> Image.Im
         if isinstance(box, TextBox):
             left = box.x + (box.width - box.line.width if box.line.rtl else 0)
             draw.rectangle((left, box.y, left + box.line.width, box.y + line_height), outline=COLOURS["text"])
-        elif isinstance(box, ImageBox):
+        elif isinstance(box, ImageBox | LogoBox):
             draw.rectangle((box.x, box.y, box.x + box.width, box.y + box.height), outline=COLOURS["image"])
         elif isinstance(box, AvatarBox):
             draw.ellipse(

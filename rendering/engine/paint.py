@@ -14,7 +14,6 @@ style's ink where that reads and takes the chosen one where it does not."""
 import hashlib
 import io
 import math
-import unicodedata
 from functools import lru_cache
 from typing import TypeGuard
 
@@ -24,11 +23,11 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from rendering.engine.cache import MB, ByteBoundedCache, bounded_images, image_bytes
 from rendering.engine.contrast import RGB, legible_ink
-from rendering.engine.layout import AvatarBox, ImageBox, Page, RuleBox, TextBox
+from rendering.engine.layout import AvatarBox, ImageBox, LogoBox, Page, RuleBox, TextBox
 from rendering.engine.spec import Spec
 from rendering.engine.text import fonts, shaping
 from rendering.engine.text.language import han_language
-from rendering.engine.text.runs import EMOJI_ADVANCE, Run, drawn_as_emoji, split_runs
+from rendering.engine.text.runs import EMOJI_ADVANCE, Run, split_runs
 
 SUPERSAMPLE = 4
 GRADIENT_ROWS = 256  # a band of a 3240-wide page in floats is 3 MB
@@ -36,7 +35,9 @@ SHADOW_COLOUR, SHADOW_DARKNESS = (10, 12, 30), 0.28
 # Page grounds kept for reuse: eight 1080×1350 slides, or two at scale 2;
 # one at scale 3 (52 MB) is made for each page instead.
 GROUNDS = ByteBoundedCache(48 * MB, image_bytes)
-AVATAR_WEIGHT = 700  # the initial on a picture-less avatar
+AVATAR_WEIGHT = 700  # the initials on a picture-less avatar
+# Their size, as a share of the avatar's diameter: one letter, or two.
+INITIAL_SHARE, INITIALS_SHARE = 0.45, 0.36
 
 
 def mix_colour(first: str, second: str, share: float) -> tuple[int, int, int]:
@@ -184,7 +185,7 @@ def draw_text(image: Image.Image, box: TextBox, spec: Spec, ink: tuple[int, int,
     language = box.line.language or han_language(box.line.text)
     rgba = (*ink, 255) if ink is not None else hex_rgba(colour)
     for segment in box.line.segments:
-        runs = split_runs(segment.text, spec.font, weight, language)
+        runs = split_runs(segment.text, spec.role_font(box.role), weight, language)
         x = draw_runs(image, runs, x, baseline, size, weight, rgba, rtl=segment.rtl)
 
 
@@ -198,7 +199,7 @@ def text_baseline(box: TextBox, spec: Spec) -> int:
     """Every font run sits on the line's baseline, set by the style's font,
     whatever the fallback fonts' own ascenders."""
     size, weight = drawn_size(box, spec), spec.text_role(box.role)[1]
-    return round(box.y + shaping.font(fonts.style_face(spec.font), size, weight).ascender)
+    return round(box.y + shaping.font(fonts.style_face(spec.role_font(box.role)), size, weight).ascender)
 
 
 def draw_runs(
@@ -301,6 +302,8 @@ def avatar_colour(name: str) -> tuple[int, int, int]:
 
 
 def draw_avatar(image: Image.Image, box: AvatarBox, spec: Spec, avatar: bytes | None, name: str) -> None:
+    """The author's picture in the circle, else the box's initials on a
+    disc tinted by the name."""
     diameter = round(box.diameter)
     x, y = round(box.x), round(box.y)
     if avatar:
@@ -308,28 +311,21 @@ def draw_avatar(image: Image.Image, box: AvatarBox, spec: Spec, avatar: bytes | 
         fitted = ImageOps.fit(picture.convert("RGB"), (diameter, diameter), Image.Resampling.LANCZOS)
         image.paste(fitted, (x, y), circle_mask(diameter))
         return
-    disc = Image.new("RGB", (diameter, diameter), avatar_colour(name or "?"))
+    disc = Image.new("RGB", (diameter, diameter), avatar_colour(name or box.initials))
     image.paste(disc, (x, y), circle_mask(diameter))
-    initial = initial_image(avatar_initial(name), spec.font, round(diameter * 0.45))
-    if initial is not None:
+    if not box.initials:
+        return
+    share = INITIAL_SHARE if len(segmentation.graphemes(box.initials, True)) == 1 else INITIALS_SHARE
+    initials = initial_image(box.initials, spec.font, round(diameter * share))
+    if initials is not None:
         image.paste(
-            initial, (x + (diameter - initial.width) // 2, y + (diameter - initial.height) // 2), initial
+            initials, (x + (diameter - initials.width) // 2, y + (diameter - initials.height) // 2), initials
         )
-
-
-def avatar_initial(name: str) -> str:
-    """The name's first letter (or emoji) as a whole grapheme cluster, in
-    capitals where the script has them: "ω" → "Ω", "ß" and "ა" stay."""
-    for cluster in segmentation.graphemes(name, True):
-        if unicodedata.category(cluster[0])[0] in "LNS" or drawn_as_emoji(cluster):
-            titled = cluster.title()
-            return titled if len(segmentation.graphemes(titled, True)) == 1 else cluster
-    return "?"
 
 
 @lru_cache(maxsize=32)
 def initial_image(initial: str, family: str, size: int) -> Image.Image | None:
-    """The initial drawn white with the fallback fonts (an emoji in colour),
+    """The initials drawn white with the fallback fonts (an emoji in colour),
     cropped to its ink so it can be centred on the disc."""
     runs = split_runs(initial, family, AVATAR_WEIGHT)
     if runs and runs[0].face is None:
@@ -339,6 +335,34 @@ def initial_image(initial: str, family: str, size: int) -> Image.Image | None:
     draw_runs(layer, runs, size, size * 2, size, AVATAR_WEIGHT, (255, 255, 255, 255))
     box = layer.getbbox()
     return layer.crop(box) if box else None
+
+
+# --- The logo -------------------------------------------------------------------
+
+
+# The logo at its drawn size by (content hash, width, height): the same logo
+# is on every slide of a carousel, and painted once for all of them.
+LOGOS = ByteBoundedCache(16 * MB, image_bytes)
+
+
+def logo_image(logo: bytes, width: int, height: int) -> Image.Image:
+    key = (hashlib.sha256(logo).hexdigest(), width, height)
+    kept = LOGOS.get(key)
+    if isinstance(kept, Image.Image):
+        return kept
+    with Image.open(io.BytesIO(logo)) as opened:
+        picture = ImageOps.exif_transpose(opened).convert("RGBA")
+    made = picture.resize((width, height), Image.Resampling.LANCZOS)
+    LOGOS.put(key, made)
+    return made
+
+
+def draw_logo(image: Image.Image, box: LogoBox, logo: bytes | None) -> None:
+    """The logo filling its box, over the card, through its own transparency."""
+    if not logo:
+        return
+    drawn = logo_image(logo, round(box.width), round(box.height))
+    image.paste(drawn, (round(box.x), round(box.y)), drawn)
 
 
 # --- The footer ---------------------------------------------------------------
@@ -393,7 +417,12 @@ def is_watermark(box: object) -> TypeGuard[TextBox]:
 
 
 def paint(
-    page: Page, spec: Spec, pictures: dict[tuple[int, int], bytes | None], avatar: bytes | None, author: str
+    page: Page,
+    spec: Spec,
+    pictures: dict[tuple[int, int], bytes | None],
+    avatar: bytes | None,
+    author: str,
+    logo: bytes | None = None,
 ) -> Image.Image:
     """The page's ground and boxes, the slide number in an ink that reads on
     the ground under it; the watermark last, over everything."""
@@ -414,6 +443,8 @@ def paint(
                 draw_placeholder(image, frame, round(box.radius), spec)
         elif isinstance(box, AvatarBox):
             draw_avatar(image, box, spec, avatar, author)
+        elif isinstance(box, LogoBox):
+            draw_logo(image, box, logo)
         elif isinstance(box, RuleBox):
             ImageDraw.Draw(image).line(
                 (box.x, box.y, box.x + box.width, box.y),

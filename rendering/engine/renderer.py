@@ -1,10 +1,13 @@
 """The engine's entry points, used by the preview, the API, the jobs and the
 CLI alike: plain thread data and a validated style document in, files out."""
 
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
+
+from PIL import Image, UnidentifiedImageError
 
 from rendering.engine import outputs
 from rendering.engine.cache import MB, ByteBoundedCache
@@ -25,6 +28,7 @@ from rendering.engine.layout import (
 from rendering.engine.layout import (
     room_problem as layout_room_problem,
 )
+from rendering.engine.layout.model import logo_frame
 from rendering.engine.overlay import draw_overlay
 from rendering.engine.paint import drawn_size, paint, text_baseline
 from rendering.engine.pdf import PdfLine, PdfPage
@@ -33,7 +37,7 @@ from rendering.engine.text import fonts
 from rendering.engine.text.bidi import CONTROLS
 from rendering.engine.text.language import document_language
 from rendering.engine.text.runs import Measurer
-from rendering.engine.vocabulary import FORMATS, IMAGE_FORMATS, KINDS
+from rendering.engine.vocabulary import FAMILIES, FORMATS, IMAGE_FORMATS, KINDS, SCALES
 
 
 class RenderRefused(ValueError):
@@ -56,9 +60,16 @@ class Limits:
 
 @dataclass(frozen=True)
 class RenderInput:
+    """What a render draws, files as bytes: the engine reads no storage.
+    `fonts`: the owner's fonts by the family name styles give them (those
+    the style may name); `logo`: the brand kit's logo, drawn where the
+    style's logo.corner says."""
+
     thread: ThreadInfo
     pictures: dict[tuple[int, int], bytes | None] = field(default_factory=dict)
     avatar: bytes | None = None
+    fonts: Mapping[str, bytes] = field(default_factory=dict)
+    logo: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -73,12 +84,14 @@ class RenderedFile:
     posts: tuple[int, ...] = ()  # the posts it shows, by position from 1
 
 
-def metrics_for(spec: Spec, limits: Limits | None = None) -> Metrics:
+def metrics_for(spec: Spec, limits: Limits | None = None, logo: tuple[int, int] | None = None) -> Metrics:
+    """Layout's measures for `spec`; `logo`: the logo image's pixel size
+    (None: no logo to draw, whatever the style's corner)."""
     measure: dict[str, Measure] = {}
     sizes: dict[str, float] = {}
     for role in ROLES:
         size, weight, _ = spec.text_role(role)
-        measure[role], sizes[role] = Measurer(spec.font, size, weight), size
+        measure[role], sizes[role] = Measurer(spec.role_font(role), size, weight), size
     return Metrics(
         width=spec.width,
         height=spec.height,
@@ -102,18 +115,51 @@ def metrics_for(spec: Spec, limits: Limits | None = None) -> Metrics:
         leading=spec.leading,
         align=spec.align,
         pack=spec.pack,
+        kind=spec.kind,
+        logo=drawn_logo(spec, logo),
+        logo_corner=spec.logo_corner,
     )
 
 
+def drawn_logo(spec: Spec, logo: tuple[int, int] | None) -> tuple[int, int] | None:
+    if logo is None or spec.logo_corner == "none":
+        return None
+    column = spec.width - 2 * (spec.padding + spec.card_padding)
+    return logo_frame(spec.logo_size, logo[0] / logo[1], column)
+
+
+def logo_pixels(logo: bytes | None) -> tuple[int, int] | None:
+    """The logo image's width and height (its header read, not its
+    pixels); None without one, or for one that cannot be read."""
+    if not logo:
+        return None
+    try:
+        with Image.open(io.BytesIO(logo)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    return (width, height) if width > 0 and height > 0 else None
+
+
+def with_fonts(spec: Spec, data: RenderInput) -> Spec:
+    """`spec` drawing the style's family from the file `data` holds for it
+    (a user's font); a family not built in that `data` has no file for
+    stays the default family (`spec_from_style`)."""
+    content = data.fonts.get(spec.family)
+    if content is None or spec.family in FAMILIES:
+        return spec
+    return replace(spec, font=fonts.custom_family(content))
+
+
 def measure_role_at(spec: Spec, role: str, size: int) -> Measure:
-    return Measurer(spec.font, size, spec.text_role(role)[1])
+    return Measurer(spec.role_font(role), size, spec.text_role(role)[1])
 
 
 def lay_out(data: RenderInput, spec: Spec, kind: str, limits: Limits | None = None) -> list[Page]:
     """The pages' geometry; refused when the style leaves no room, the
     thread has nothing to draw or the pages pass `limits`."""
-    metrics = metrics_for(spec, limits)
-    thread = drawable_thread(data.thread)
+    metrics = metrics_for(with_fonts(spec, data), limits, logo_pixels(data.logo))
+    thread = replace(drawable_thread(data.thread), avatar=bool(data.avatar))
     lay_out_kind = {"cards": lay_out_cards, "thread": lay_out_thread, "carousel": lay_out_carousel}[kind]
     try:
         return lay_out_kind(thread, metrics)
@@ -131,7 +177,7 @@ def laid_out(data: RenderInput, spec: Spec, kind: str, limits: Limits | None, ke
     the caller names what `data` holds; "" lays out afresh."""
     if not key:
         return lay_out(data, spec, kind, limits)
-    remembered = (key, spec, kind, limits)
+    remembered = (key, with_fonts(spec, data), kind, limits)
     found = LAYOUTS.get(remembered)
     if isinstance(found, list):
         return found
@@ -142,8 +188,16 @@ def laid_out(data: RenderInput, spec: Spec, kind: str, limits: Limits | None, ke
 
 def room_problem(style: dict[str, Any], *, kind: str) -> Unrenderable | None:
     """What in `style` (validated section by section) leaves no room to
-    draw `kind`, at scale 1 (every length scales alike)."""
-    return layout_room_problem(metrics_for(spec_from_style(style, kind=kind, scale=1)))
+    draw `kind` at any scale: every length scales alike, but each scale
+    rounds the avatar, gaps and lines to its own pixels, so a style right
+    at a limit can pass at 1× and miss it by a pixel at 2×."""
+    for scale in SCALES:
+        spec = spec_from_style(style, kind=kind, scale=scale)
+        # Any logo: its band's height is the style's, whatever its width.
+        problem = layout_room_problem(metrics_for(spec, logo=(1, 1)))
+        if problem is not None:
+            return problem
+    return None
 
 
 def drawable_thread(thread: ThreadInfo) -> ThreadInfo:
@@ -196,7 +250,7 @@ def render(
         raise RenderRefused(f"must be one of {', '.join(KINDS)}.", field="kind")
     if fmt not in FORMATS or (fmt == "pdf" and kind != "carousel"):
         raise RenderRefused("must be png, jpeg, webp or zip (pdf for carousels).", field="format")
-    spec = spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced)
+    spec = with_fonts(spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced), data)
     pages = lay_out(data, spec, kind, limits)
     check_size(pages, limits)
     # Each page is encoded as soon as it is painted, so a render holds one
@@ -205,7 +259,7 @@ def render(
     encoded: list[bytes] = []
     sizes: list[tuple[int, int]] = []
     for page in pages:
-        image = paint(page, spec, data.pictures, data.avatar, data.thread.author_name)
+        image = paint(page, spec, data.pictures, data.avatar, data.thread.author_name, data.logo)
         if overlay:
             image = draw_overlay(image, page, spec.line_height)
         encoded.append(outputs.encode(image, encoding))
@@ -321,13 +375,13 @@ def render_page(
         raise RenderRefused(f"must be one of {', '.join(KINDS)}.", field="kind")
     if fmt not in IMAGE_FORMATS:
         raise RenderRefused(f"must be one of {', '.join(IMAGE_FORMATS)}.", field="format")
-    spec = spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced)
+    spec = with_fonts(spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced), data)
     pages = laid_out(data, spec, kind, limits, layout_key)
     if not 1 <= page <= len(pages):
         raise RenderRefused(f"must be between 1 and {len(pages)}.", field="page")
     chosen = pages[page - 1]
     check_size([chosen], limits)
-    image = paint(chosen, spec, data.pictures, data.avatar, data.thread.author_name)
+    image = paint(chosen, spec, data.pictures, data.avatar, data.thread.author_name, data.logo)
     return RenderedPage(
         outputs.encode(image, fmt),
         outputs.content_type(fmt),
@@ -390,7 +444,7 @@ def arrange(data: RenderInput, arrangement: Arrangement) -> RenderInput:
         cover=arrangement.cover,
         end=arrangement.end,
     )
-    return RenderInput(thread, pictures, data.avatar)
+    return replace(data, thread=thread, pictures=pictures)
 
 
 def warm_up(style: dict[str, Any]) -> None:

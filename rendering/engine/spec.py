@@ -1,17 +1,27 @@
 """The style document, validated, turned into output pixels for one render."""
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from rendering.engine.vocabulary import CANVAS_SIZES
+from rendering.engine.vocabulary import FAMILIES, output_size
 
-# Cards and thread images are a reading column this wide in CSS pixels.
-COLUMN_WIDTH = 600
-# Carousel slides are 1080 pixels wide at scale 1, and the style's CSS pixels
-# count double there, so 16 px text reads as it does in the editor's preview.
+# Fixed frames (carousel slides, framed cards) are 1080 pixels wide at
+# scale 1, and the style's CSS pixels count double there, so 16 px text
+# reads as it does in the editor's preview.
 CAROUSEL_ZOOM = 2
+# A framed card's text (with text.fit off) shrinks from the style's size to
+# fit its frame, to this share of it at most and never under LEGIBLE_TEXT
+# CSS pixels (unless the style's own size is smaller): past that the post
+# goes on in a second frame.
+FRAME_TEXT_SHARE = 0.75
+LEGIBLE_TEXT = 12
 # The footer's text size in CSS pixels, smallest and largest.
 FOOTER_SIZES = (10, 14)
+# A style's family that the render was given no file for (a user's font
+# deleted since) is drawn in this one.
+DEFAULT_FAMILY = "Inter"
+CHROME_ROLES = ("footer", "number")
 ROLES = ("body", "name", "handle", "title", "subtitle", "footer", "number")
 
 
@@ -45,6 +55,15 @@ class Spec:
     leading: float | None = None
     align: str = "top"
     pack: bool = False
+    kind: str = ""  # cards, thread or carousel
+    # The family the style names; `font` is the one drawn: the same for a
+    # built-in family, a user's font once the render has its file
+    # (`renderer.with_fonts`), else the default.
+    family: str = ""
+    # The brand logo: the card's corner it sits in ("none": no logo) and its
+    # height in pixels.
+    logo_corner: str = "none"
+    logo_size: float = 0.0
 
     def text_role(self, role: str) -> tuple[int, int, str]:
         """(pixel size, weight, colour) for a role of text."""
@@ -60,6 +79,15 @@ class Spec:
         }
         size, weight, colour = roles[role]
         return round(size), weight, colour
+
+    def role_font(self, role: str) -> str:
+        """The family a role of text is drawn in: the style's, except that
+        the footer (watermark, slide number) keeps the default family under
+        a user's own font, which may have odd glyphs or lack digits: the
+        watermark must read on every page."""
+        if role in CHROME_ROLES and self.font not in FAMILIES:
+            return DEFAULT_FAMILY
+        return self.font
 
     @property
     def footer_size(self) -> float:
@@ -100,17 +128,9 @@ def mix(first: str, second: str, share: float) -> str:
 def spec_from_style(style: dict[str, Any], *, kind: str, scale: int, watermark_forced: bool = False) -> Spec:
     """`style` (validated) for one render; `watermark_forced`: the free plan's
     exports always carry the watermark, whatever the style says."""
-    carousel = kind == "carousel"
-    unit = scale * (CAROUSEL_ZOOM if carousel else 1)
-    size = style["canvas"]["size"]
-    if carousel:
-        named = size if isinstance(size, str) and CANVAS_SIZES.get(size) else "portrait"
-        base = (size["width"], size["height"]) if isinstance(size, dict) else CANVAS_SIZES[named]
-        if base is None:
-            raise ValueError(f"{size!r} is not a carousel size")
-        width, height = base[0] * scale, base[1] * scale
-    else:
-        width, height = COLUMN_WIDTH * unit, None
+    width, height = output_size(kind, style["canvas"]["size"], scale)
+    framed = height is not None
+    unit = scale * (CAROUSEL_ZOOM if framed else 1)
     background = style["canvas"]["background"]
     key: tuple[Any, ...] = (
         ("solid", background["color"][:7])
@@ -130,7 +150,8 @@ def spec_from_style(style: dict[str, Any], *, kind: str, scale: int, watermark_f
         card_colour=card["background"][:7],
         text_colour=text["color"][:7],
         muted_colour=mix(text["color"][:7], card["background"][:7], 0.42),
-        font=text["font"],
+        font=text["font"] if text["font"] in FAMILIES else DEFAULT_FAMILY,
+        family=text["font"],
         text_size=text["size"] * unit,
         line_height=round(text["size"] * unit * text["line_height"]),
         background_key=key,
@@ -140,20 +161,37 @@ def spec_from_style(style: dict[str, Any], *, kind: str, scale: int, watermark_f
         slide_numbers=style["footer"]["slide_numbers"],
         watermark=style["footer"]["watermark"] or watermark_forced,
         image_fit=style.get("images", {}).get("fit", "cover"),
-        **(composition(style, unit) if carousel else {}),
+        kind=kind,
+        logo_corner=style.get("logo", {}).get("corner", "none"),
+        logo_size=style.get("logo", {}).get("size", 0) * unit,
+        **(composition(style, unit, kind) if framed else {}),
     )
 
 
-def composition(style: dict[str, Any], unit: float) -> dict[str, Any]:
-    """A carousel's composition settings (stored styles older than them
-    take their defaults). Fitted sizes step by one CSS pixel, so every
-    scale picks the same sizes and breaks the same lines."""
+def composition(style: dict[str, Any], unit: float, kind: str) -> dict[str, Any]:
+    """A fixed frame's composition settings (stored styles older than them
+    take their defaults): a carousel's, or a framed card's, whose text is
+    fitted to its frame even with text.fit off and which shows one post.
+    Fitted sizes step by one CSS pixel, so every scale picks the same sizes
+    and breaks the same lines."""
     text = style["text"]
-    fitted = text.get("fit", "off") == "slide"
-    low, high = text.get("fit_min", text["size"]), text.get("fit_max", text["size"])
+    if text.get("fit", "off") == "slide":
+        low, high = text.get("fit_min", text["size"]), text.get("fit_max", text["size"])
+        sizes = tuple(round(css * unit) for css in range(low, high + 1))
+    else:
+        sizes = frame_sizes(text["size"], unit) if kind == "cards" else ()
     return {
-        "fit_sizes": tuple(round(css * unit) for css in range(low, high + 1)) if fitted else (),
+        "fit_sizes": sizes,
         "leading": text["line_height"],
         "align": style["card"].get("align", "top"),
-        "pack": style.get("carousel", {}).get("pack", False),
+        "pack": kind == "carousel" and style.get("carousel", {}).get("pack", False),
     }
+
+
+def frame_sizes(size: float, unit: float) -> tuple[int, ...]:
+    """A framed card's body sizes in pixels, smallest first: from the
+    style's size down to FRAME_TEXT_SHARE of it, not under LEGIBLE_TEXT."""
+    largest = math.floor(size)
+    smallest = min(max(math.ceil(size * FRAME_TEXT_SHARE), LEGIBLE_TEXT), largest)
+    steps = {round(css * unit) for css in range(smallest, largest + 1)}
+    return tuple(sorted(steps | {round(size * unit)}))

@@ -14,8 +14,9 @@ KIND_FORMATS: dict[str, tuple[str, ...]] = {
 }
 SCALES: tuple[int, ...] = (1, 2, 3)
 
-# Carousel slide sizes at scale 1 (a 1080-wide design); `auto` fits the
-# height to the content (cards and thread images).
+# Fixed frames at scale 1 (a 1080-wide design), for carousel slides and
+# framed cards; `auto` fits the height to the content (cards and thread
+# images; a carousel takes `portrait` instead).
 CANVAS_SIZES: dict[str, tuple[int, int] | None] = {
     "portrait": (1080, 1350),
     "square": (1080, 1080),
@@ -23,6 +24,36 @@ CANVAS_SIZES: dict[str, tuple[int, int] | None] = {
     "story": (1080, 1920),
     "auto": None,
 }
+# Cards at `auto` and the thread image are a reading column this wide, in
+# CSS pixels (one output pixel each at scale 1), whatever the canvas size.
+COLUMN_WIDTH = 600
+# The kinds a fixed canvas size frames; the thread image is always `auto`.
+FRAMED_KINDS: tuple[str, ...] = ("cards", "carousel")
+
+
+def output_size(kind: str, size: str | dict[str, int], scale: int) -> tuple[int, int | None]:
+    """The pixel width and height of `kind`'s pages at canvas `size` (a
+    name of CANVAS_SIZES or {"width", "height"}) and `scale`; height None
+    when it fits the content. What the renderer makes, so a label built
+    from it ("Square — 1080 × 1080 px") tells the truth: cards at `auto`
+    and the thread image are 600 px wide at 1×, a carousel at `auto` is
+    portrait."""
+    if kind not in KINDS:
+        raise ValueError(f"{kind!r} is not a kind")
+    if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
+        raise ValueError(f"{scale!r} is not a scale")
+    if isinstance(size, dict):
+        frame: tuple[int, int] | None = (size["width"], size["height"])
+    elif size in CANVAS_SIZES:
+        frame = CANVAS_SIZES[size]
+    else:
+        raise ValueError(f"{size!r} is not a canvas size")
+    if kind == "carousel" and frame is None:
+        frame = CANVAS_SIZES["portrait"]
+    if kind not in FRAMED_KINDS or frame is None:
+        return COLUMN_WIDTH * scale, None
+    return frame[0] * scale, frame[1] * scale
+
 
 # The families a style may name (each ships with the install).
 FAMILIES: tuple[str, ...] = (

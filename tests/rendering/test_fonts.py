@@ -9,6 +9,7 @@ from PIL import ImageStat
 
 from rendering.engine import paint
 from rendering.engine.fonts import build_index
+from rendering.engine.layout.pieces import initials
 from rendering.engine.text import fonts, shaping
 from rendering.engine.text.language import han_language
 from rendering.engine.text.runs import Run, measure, split_runs
@@ -180,14 +181,14 @@ def test_stacked_combining_marks_never_become_boxes(text):
     [("אורי", "א"), ("সুমন", "সু"), ("山田", "山"), (" \u200eΩmega", "Ω"), ("ωmega", "Ω"), ("ßen", "ß")],
 )
 def test_an_avatar_initial_is_drawn_in_a_font_that_has_it(name, initial):
-    assert paint.avatar_initial(name) == initial
+    assert initials(name) == initial
     for run in text_runs(initial, weight=paint.AVATAR_WEIGHT):
         assert 0 not in glyph_ids(run, weight=paint.AVATAR_WEIGHT)
     assert paint.initial_image(initial, "Inter", 40) is not None
 
 
 def test_an_emoji_first_name_gets_a_colour_initial():
-    initial = paint.avatar_initial("😀 Joy")
+    initial = initials("😀 Joy")
     image = paint.initial_image(initial, "Inter", 40)
 
     assert initial == "😀"

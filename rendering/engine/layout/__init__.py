@@ -8,7 +8,8 @@ frozen boxes; it never draws and knows nothing of Pillow or Django.
     room      styles that leave no room to draw, refused
     cards     cards and the thread image
     compose   posts cut into slides, sizes fitted, short posts packed
-    carousel  cover, post slides, end slide"""
+    carousel  cover, post slides, end slide
+    frames    cards in a fixed frame, a post over one frame or more"""
 
 from rendering.engine.layout.blocks import drawable, is_blank
 from rendering.engine.layout.cards import lay_out_cards, lay_out_thread
@@ -17,6 +18,7 @@ from rendering.engine.layout.model import (
     AvatarBox,
     ImageBox,
     ImageInfo,
+    LogoBox,
     Metrics,
     Page,
     PostInfo,
@@ -34,6 +36,7 @@ __all__ = [
     "ImageBox",
     "ImageInfo",
     "Line",
+    "LogoBox",
     "Measure",
     "Metrics",
     "Page",

@@ -6,7 +6,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rendering.engine.layout.model import INVISIBLE, ImageBox, ImageInfo, Metrics, PostInfo
+from rendering.engine.layout.model import (
+    INVISIBLE,
+    ImageBox,
+    ImageInfo,
+    Metrics,
+    PostInfo,
+    ThreadInfo,
+    Unrenderable,
+)
 from rendering.engine.text.breaking import Line, wrap
 
 # --- Lines ----------------------------------------------------------------
@@ -26,6 +34,15 @@ def is_blank(text: str) -> bool:
     """Nothing to see: only spaces, line breaks and invisible format
     characters (zero-width spaces, joiners, direction marks)."""
     return all(char.isspace() or unicodedata.category(char) in INVISIBLE for char in text)
+
+
+def shown_posts(thread: ThreadInfo) -> list[int]:
+    """The posts with something to draw (a stored post of only white space
+    and no picture is skipped, not drawn as an empty card)."""
+    shown = [index for index, post in enumerate(thread.posts) if post.images or not is_blank(post.text)]
+    if not shown:
+        raise Unrenderable("have no text or pictures to draw.", field="posts")
+    return shown
 
 
 def paragraphs(text: str) -> list[str]:

@@ -1,10 +1,21 @@
-"""Cards and the thread image: one card whose height fits its content."""
+"""Cards and the thread image: one card whose height fits its content
+(framed cards are laid out by `frames`)."""
 
 from collections.abc import Sequence
 
-from rendering.engine.layout.blocks import is_blank, post_blocks
-from rendering.engine.layout.model import Metrics, Page, RuleBox, ThreadInfo, Unrenderable
-from rendering.engine.layout.pieces import alt_text, footer, header, place_blocks
+from rendering.engine.layout.blocks import post_blocks, shown_posts
+from rendering.engine.layout.frames import lay_out_frames
+from rendering.engine.layout.model import (
+    Metrics,
+    Page,
+    RuleBox,
+    ThreadInfo,
+    Unrenderable,
+    logo_band,
+    logo_boxes,
+    logo_on_top,
+)
+from rendering.engine.layout.pieces import alt_text, footer, header, place_blocks, under_header
 from rendering.engine.layout.room import check_room
 
 # --- Kinds ------------------------------------------------------------------
@@ -15,8 +26,10 @@ def fitted_page(thread: ThreadInfo, posts: Sequence[int], metrics: Metrics, rule
     or the `thread` image (all posts, separated by rules)."""
     pad, inner = metrics.padding, metrics.card_padding
     x, column = pad + inner, metrics.column
-    boxes, used = header(thread, x, pad + inner, column, metrics)
-    y = pad + inner + used + metrics.gap
+    band = logo_band(metrics)
+    top = pad + inner + (band if logo_on_top(metrics) else 0)
+    boxes, used = header(thread, x, top, column, metrics)
+    y = top + under_header(used, metrics)
     for order, index in enumerate(posts):
         if order and rules:
             boxes.append(RuleBox(x, y + metrics.gap, column))
@@ -25,13 +38,15 @@ def fitted_page(thread: ThreadInfo, posts: Sequence[int], metrics: Metrics, rule
         boxes += place_blocks(blocks, thread.posts, x, y, column, metrics)
         y += sum(block.height for block in blocks)
         check_height(y, metrics)
-    card_height = y + inner - pad
+    if not logo_on_top(metrics):
+        y += band
+    card = (pad, pad, metrics.width - 2 * pad, y + inner - pad)
     height = round(y + inner + pad + metrics.footer_height)
-    boxes += footer(metrics.width, height, metrics)
+    boxes += footer(metrics.width, height, metrics) + logo_boxes(metrics, card)
     return Page(
         metrics.width,
         height,
-        (pad, pad, metrics.width - 2 * pad, card_height),
+        card,
         tuple(boxes),
         alt_text(thread, posts),
         tuple(thread.position(index) for index in posts),
@@ -49,17 +64,12 @@ def check_height(y: float, metrics: Metrics) -> None:
     )
 
 
-def shown_posts(thread: ThreadInfo) -> list[int]:
-    """The posts with something to draw (a stored post of only white space
-    and no picture is skipped, not drawn as an empty card)."""
-    shown = [index for index, post in enumerate(thread.posts) if post.images or not is_blank(post.text)]
-    if not shown:
-        raise Unrenderable("have no text or pictures to draw.", field="posts")
-    return shown
-
-
 def lay_out_cards(thread: ThreadInfo, metrics: Metrics) -> list[Page]:
+    """A card per post: its height fitted to the post, or, in a fixed frame
+    (`metrics.height`), one or more frames per post (`frames`)."""
     check_room(metrics)
+    if metrics.height is not None:
+        return lay_out_frames(thread, metrics)
     return [fitted_page(thread, [index], metrics, rules=False) for index in shown_posts(thread)]
 
 

@@ -1,13 +1,11 @@
 """Carousels: a cover, the posts composed over fixed-size slides, an end
 slide."""
 
-from rendering.engine.layout.blocks import Block, images_height
-from rendering.engine.layout.cards import shown_posts
+from rendering.engine.layout.blocks import Block, images_height, shown_posts
 from rendering.engine.layout.compose import MIN_IMAGE_SHARE, Setting, Slide, compose, too_many_pages
 from rendering.engine.layout.model import (
     MIN_TITLE_EM,
     TITLE_LINE,
-    AvatarBox,
     Metrics,
     Page,
     TextBox,
@@ -15,9 +13,19 @@ from rendering.engine.layout.model import (
     Unrenderable,
     card_frame,
     card_inside,
+    logo_boxes,
     slide_height,
 )
-from rendering.engine.layout.pieces import alt_text, footer, header, images_alt, place_blocks
+from rendering.engine.layout.pieces import (
+    author_label,
+    avatar_box,
+    footer,
+    header,
+    images_alt,
+    place_blocks,
+    shows_avatar,
+    under_header,
+)
 from rendering.engine.layout.room import check_room
 from rendering.engine.text.fitting import FittedText, fit_block
 
@@ -28,9 +36,7 @@ def lay_out_carousel(thread: ThreadInfo, metrics: Metrics) -> list[Page]:
     kept with their text, sizes fitted, short posts packed), then the end
     slide."""
     check_room(metrics)
-    column = metrics.column
-    head_height = header(thread, 0, 0, column, metrics)[1] + metrics.gap
-    room = card_inside(metrics)[3] - head_height
+    room = post_room(thread, metrics)
     slides = compose(thread, shown_posts(thread), metrics, room)
     total = len(slides) + thread.cover + thread.end
     if metrics.max_pages is not None and total > metrics.max_pages:
@@ -45,6 +51,11 @@ def lay_out_carousel(thread: ThreadInfo, metrics: Metrics) -> list[Page]:
     return pages
 
 
+def post_room(thread: ThreadInfo, metrics: Metrics) -> float:
+    """The height a post slide's card leaves under its header."""
+    return card_inside(metrics)[3] - under_header(header(thread, 0, 0, metrics.column, metrics)[1], metrics)
+
+
 def cover(thread: ThreadInfo, metrics: Metrics, total: int) -> Page:
     """The title over the author, centred in the card: the title shrinks
     (down to a legible size) and then loses its end to an ellipsis rather
@@ -53,7 +64,7 @@ def cover(thread: ThreadInfo, metrics: Metrics, total: int) -> Page:
     _, head_height = header(thread, 0, 0, column, metrics)
     title = fit_title(thread.title, column, room - head_height - 2 * metrics.gap, metrics)
     title_height = len(title.lines) * title.line_height
-    block = title_height + (2 * metrics.gap if title.lines else 0) + head_height
+    block = title_height + (2 * metrics.gap if title.lines and head_height else 0) + head_height
     y = top + max((room - block) / 2, 0)
     boxes: list = [
         TextBox(x, y + i * title.line_height, column, line, "title", size=title.size)
@@ -61,12 +72,13 @@ def cover(thread: ThreadInfo, metrics: Metrics, total: int) -> Page:
     ]
     header_boxes, _ = header(thread, x, y + block - head_height, column, metrics)
     boxes += header_boxes + footer(metrics.width, slide_height(metrics), metrics, f"1/{total}")
+    boxes += logo_boxes(metrics, card_frame(metrics))
     return Page(
         metrics.width,
         slide_height(metrics),
         card_frame(metrics),
         tuple(boxes),
-        f"{thread.title}, by {alt_text(thread, [])}",
+        f"{thread.title}, by {author_label(thread)}" if author_label(thread) else thread.title,
         role="cover",
         text=thread.title,
     )
@@ -102,9 +114,10 @@ def post_slide(thread: ThreadInfo, slide: Slide, metrics: Metrics, room: float, 
     boxes, used = header(thread, x, top, column, metrics)
     blocks = slide_blocks(thread, slide, metrics, room)
     content = sum(block.height for block in blocks)
-    y = top + used + metrics.gap + (max(room - content, 0) / 2 if metrics.align == "center" else 0)
+    y = top + under_header(used, metrics) + (max(room - content, 0) / 2 if metrics.align == "center" else 0)
     boxes += place_blocks(blocks, thread.posts, x, y, column, metrics, size=slide.size)
     boxes += footer(metrics.width, height, metrics, number)
+    boxes += logo_boxes(metrics, card_frame(metrics))
     shown = [part.post for part in slide.parts]
     first = slide.parts[0]
     return Page(
@@ -154,29 +167,47 @@ def slide_alt(thread: ThreadInfo, slide: Slide) -> str:
     return "\n".join([*[text for text in texts if text], *pictured]).strip()
 
 
+# The end slide's words when the thread names its author, and when it does not.
+FOLLOW_LINE = "for more threads like this."
+THANKS = "Thanks for reading"
+
+
+def end_words(thread: ThreadInfo) -> tuple[str, str]:
+    """The end slide's title and the line under it: "Follow @handle" (or
+    the name) over the Studio's end line; for a thread that names no
+    author, the end line alone as the title, or "Thanks for reading"."""
+    handle, name, own = thread.handle.strip(), thread.author_name.strip(), thread.end_text.strip()
+    who = f"@{handle}" if handle else name
+    if not who:
+        return own or THANKS, ""
+    return f"Follow {who}", own or FOLLOW_LINE
+
+
 def end_slide(thread: ThreadInfo, metrics: Metrics, number: str) -> Page:
     """The avatar over "Follow @handle" and the Studio's end line, centred;
     on a short slide the avatar goes first, then the lines shrink and are cut."""
     x, top, column, room = card_inside(metrics)
-    handle = f"@{thread.handle}" if thread.handle else thread.author_name
-    below = thread.end_text.strip() or "for more threads like this."
-    avatar = metrics.avatar * 2 if metrics.show_avatar else 0.0
-    title = fit_title(f"Follow {handle}", column, room / 2, metrics)
-    left = room - len(title.lines) * title.line_height
-    subtitle = fit_title(below, column, left, metrics, role="subtitle")
-    text_height = len(title.lines) * title.line_height + len(subtitle.lines) * subtitle.line_height
+    words, below = end_words(thread)
+    avatar = metrics.avatar * 2 if shows_avatar(thread, metrics) else 0.0
+    title = fit_title(words, column, room / 2 if below else room, metrics)
+    fitted = [(title, "title")]
+    if below:
+        left = room - len(title.lines) * title.line_height
+        fitted.append((fit_title(below, column, left, metrics, role="subtitle"), "subtitle"))
+    text_height = sum(len(block.lines) * block.line_height for block, _ in fitted)
     if text_height + avatar + metrics.gap > room:
         avatar = 0.0
     y = top + (room - text_height - (avatar + metrics.gap if avatar else 0)) / 2
     boxes: list = []
     if avatar:
-        boxes.append(AvatarBox(metrics.width / 2 - avatar / 2, y, avatar))
+        boxes.append(avatar_box(thread, metrics.width / 2 - avatar / 2, y, avatar))
         y += avatar + metrics.gap
-    for fitted, role in ((title, "title"), (subtitle, "subtitle")):
-        for line in fitted.lines:
-            boxes.append(TextBox(x + (column - line.width) / 2, y, line.width, line, role, size=fitted.size))
-            y += fitted.line_height
+    for block, role in fitted:
+        for line in block.lines:
+            boxes.append(TextBox(x + (column - line.width) / 2, y, line.width, line, role, size=block.size))
+            y += block.line_height
     boxes += footer(metrics.width, slide_height(metrics), metrics, number)
+    boxes += logo_boxes(metrics, card_frame(metrics))
     lines = [box.line.text for box in boxes if isinstance(box, TextBox) and box.role in ("title", "subtitle")]
     text = " ".join(lines)
     return Page(

@@ -52,6 +52,7 @@ class ThreadInfo:
     edits: tuple[SlideEdit, ...] = ()  # carousel slides changed or left out
     cover: bool = True  # whether a carousel opens with its cover
     end: bool = True  # and closes with its end slide
+    avatar: bool = False  # the author has a picture (else initials, or no avatar)
 
     def position(self, index: int) -> int:
         """The thread's own position (from 1) of the post at `index`, as
@@ -105,15 +106,22 @@ class Metrics:
     # so a huge thread costs the time of the limit, not of all its text.
     max_pixels: int | None = None
     max_pages: int | None = None
-    # Carousel composition (the style's text.fit, card.align, carousel.pack):
-    # the body sizes a slide may take, smallest first (empty: the body size
-    # only); line height per pixel of size (None: as line_height has it);
-    # where a post slide's content sits under the header (top, center);
-    # whether short consecutive posts share a slide.
+    # Composition in a fixed frame, a carousel slide or a framed card (the
+    # style's text.fit, card.align, carousel.pack): the body sizes a slide
+    # may take, smallest first (empty: the body size only); line height per
+    # pixel of size (None: as line_height has it); where a post slide's
+    # content sits under the header (top, center); whether short
+    # consecutive posts share a slide.
     fit_sizes: tuple[int, ...] = ()
     leading: float | None = None
     align: str = "top"
     pack: bool = False
+    kind: str = ""  # cards, thread or carousel: what messages call a page
+    # The brand logo's drawn (width, height) and the card's corner it sits
+    # in, e.g. "top-right"; None: no logo. Its band (`logo_band`) is kept
+    # free of everything else across the card's inside.
+    logo: tuple[int, int] | None = None
+    logo_corner: str = "none"
 
     @property
     def avatar(self) -> float:
@@ -187,6 +195,7 @@ class AvatarBox:
     x: float
     y: float
     diameter: float
+    initials: str = ""  # drawn on a tinted disc when the author has no picture
 
 
 @dataclass(frozen=True)
@@ -197,11 +206,21 @@ class RuleBox:
 
 
 @dataclass(frozen=True)
+class LogoBox:
+    """The brand logo, drawn to fill the box (its aspect ratio kept)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
 class Page:
     width: int
     height: int
     card: tuple[float, float, float, float]  # x, y, width, height
-    boxes: tuple[TextBox | ImageBox | AvatarBox | RuleBox, ...]
+    boxes: tuple[TextBox | ImageBox | AvatarBox | RuleBox | LogoBox, ...]
     alt: str = ""
     posts: tuple[int, ...] = ()  # the posts it shows, by position from 1
     # Carousel slides: cover, post or end; a post slide's number among its
@@ -228,7 +247,48 @@ def slide_height(metrics: Metrics) -> int:
 
 
 def card_inside(metrics: Metrics) -> tuple[float, float, float, float]:
-    """The card's inside on a slide: left, top, width and height."""
+    """The card's inside on a slide, without the logo's band: left, top,
+    width and height."""
     _, top, _, height = card_frame(metrics)
+    inner, band = metrics.card_padding, logo_band(metrics)
+    top += inner + (band if logo_on_top(metrics) else 0)
+    return metrics.padding + inner, top, metrics.column, height - 2 * inner - band
+
+
+# --- The logo -------------------------------------------------------------
+
+# The widest a logo may be, as a share of the text column: a wide logo is
+# shrunk to this (its height with it) instead of crowding the card.
+LOGO_WIDTH_SHARE = 0.5
+
+
+def logo_frame(height: float, aspect: float, column: float) -> tuple[int, int]:
+    """The logo's drawn (width, height) for a logo `height` pixels high and
+    `aspect` (width / height) wide, in a card whose column is `column`."""
+    width = height * aspect
+    shrink = min(1.0, column * LOGO_WIDTH_SHARE / width) if width > 0 else 1.0
+    return max(round(width * shrink), 1), max(round(height * shrink), 1)
+
+
+def logo_on_top(metrics: Metrics) -> bool:
+    return metrics.logo is not None and metrics.logo_corner.startswith("top")
+
+
+def logo_band(metrics: Metrics) -> float:
+    """The height the logo takes from the card's inside, with the gap that
+    separates it from the content: the whole width of the card at its top
+    or its foot, so no text, picture or header ever runs under it."""
+    return metrics.logo[1] + metrics.gap if metrics.logo is not None else 0.0
+
+
+def logo_boxes(metrics: Metrics, card: tuple[float, float, float, float]) -> list[LogoBox]:
+    """The logo in its corner of `card` (x, y, width, height), inside the
+    card's padding; none without a logo."""
+    if metrics.logo is None:
+        return []
+    width, height = metrics.logo
+    x, y, card_width, card_height = card
     inner = metrics.card_padding
-    return metrics.padding + inner, top + inner, metrics.column, height - 2 * inner
+    left = x + inner if metrics.logo_corner.endswith("left") else x + card_width - inner - width
+    top = y + inner if logo_on_top(metrics) else y + card_height - inner - height
+    return [LogoBox(left, top, width, height)]

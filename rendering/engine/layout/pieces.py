@@ -1,7 +1,10 @@
 """The parts every page has: the header (avatar, name, handle), the post's
 blocks placed, and the footer (watermark and slide number)."""
 
+import unicodedata
 from collections.abc import Sequence
+
+import unicode_segmentation_rs as segmentation
 
 from rendering.engine.layout.blocks import Block, image_grid
 from rendering.engine.layout.model import (
@@ -19,20 +22,24 @@ from rendering.engine.text.bidi import is_rtl, isolate
 from rendering.engine.text.breaking import Line, Measure
 from rendering.engine.text.fitting import ellipsize
 
+# A cluster with these is an emoji or a keycap, whatever its first character.
+EMOJI_STYLE, KEYCAP = "\ufe0f", "\u20e3"
+
 # --- Pieces of a card -------------------------------------------------------
 
 
 def header(thread: ThreadInfo, x: float, y: float, column: float, metrics: Metrics) -> tuple[list, float]:
-    """Avatar, name and @handle; returns the boxes and the height used.
-    A right-to-left name mirrors the header: the avatar on the right, the
-    rows aligned to it. Names and handles are cut with an ellipsis to their
-    box, never drawn past it."""
+    """Avatar, name and @handle; returns the boxes and the height used
+    (0 for a thread with none of them to show). A right-to-left name
+    mirrors the header: the avatar on the right, the rows aligned to it.
+    Names and handles are cut with an ellipsis to their box, never drawn
+    past it."""
     rtl = is_rtl(thread.author_name)
     boxes: list = []
-    avatar = metrics.avatar if metrics.show_avatar else 0.0
+    avatar = metrics.avatar if shows_avatar(thread, metrics) else 0.0
     beside = avatar + metrics.gap if avatar else 0.0
     if avatar:
-        boxes.append(AvatarBox(x + column - avatar if rtl else x, y, avatar))
+        boxes.append(avatar_box(thread, x + column - avatar if rtl else x, y, avatar))
     text_x, text_width = (x if rtl else x + beside), column - beside
     rows = header_rows(thread, text_width, metrics, rtl)
     row_height = metrics.body_size * HEADER_ROW_EM
@@ -42,11 +49,61 @@ def header(thread: ThreadInfo, x: float, y: float, column: float, metrics: Metri
     return boxes, max(avatar, row_height * len(rows))
 
 
+def under_header(used: float, metrics: Metrics) -> float:
+    """The header's height and the gap under it: none when it is empty."""
+    return used + metrics.gap if used else 0.0
+
+
+def shows_avatar(thread: ThreadInfo, metrics: Metrics) -> bool:
+    """The style shows avatars and the author has a picture or initials: a
+    thread with neither name nor handle gets no avatar, not a "?"."""
+    return metrics.show_avatar and (thread.avatar or bool(author_initials(thread)))
+
+
+def avatar_box(thread: ThreadInfo, x: float, y: float, diameter: float) -> AvatarBox:
+    return AvatarBox(x, y, diameter, "" if thread.avatar else author_initials(thread))
+
+
+def author_initials(thread: ThreadInfo) -> str:
+    """The letters on a picture-less avatar: the name's, else the handle's."""
+    return initials(thread.author_name) or initials(thread.handle)
+
+
+def initials(name: str) -> str:
+    """Up to two letters for an avatar, like a mail client's: the name's
+    first letter (or digit, symbol or emoji) as a whole grapheme cluster,
+    in capitals where the script has them ("ω" → "Ω"; "ß" and "ა" stay),
+    and the last word's first when both are capitals ("Ann Lee" → "AL");
+    "" when the name has none."""
+    first = first_initial(name)
+    words = name.split()
+    if not first or len(words) < 2:
+        return first
+    last = first_initial(words[-1])
+    return first + last if first.isupper() and last.isupper() else first
+
+
+def first_initial(text: str) -> str:
+    for cluster in segmentation.graphemes(text, True):
+        if unicodedata.category(cluster[0])[0] in "LNS" or EMOJI_STYLE in cluster or KEYCAP in cluster:
+            titled = cluster.title()
+            return titled if len(segmentation.graphemes(titled, True)) == 1 else cluster
+    return ""
+
+
+def author_label(thread: ThreadInfo) -> str:
+    """Who wrote the thread, for alt text: "Ann (@ann)", "Ann", "@ann" or ""."""
+    name, handle = thread.author_name.strip(), thread.handle.strip()
+    if name and handle:
+        return f"{name} (@{handle})"
+    return name or (f"@{handle}" if handle else "")
+
+
 def header_rows(thread: ThreadInfo, width: float, metrics: Metrics, rtl: bool) -> list[tuple[str, Line]]:
     rows: list[tuple[str, Line]] = []
-    if metrics.show_name and thread.author_name:
+    if metrics.show_name and thread.author_name.strip():
         rows.append(("name", fitted_line(thread.author_name, width, metrics.measure["name"], rtl)))
-    if metrics.show_handle and thread.handle:
+    if metrics.show_handle and thread.handle.strip():
         measure = metrics.measure["handle"]
         handle = ellipsize(f"@{thread.handle}", width, measure)
         # An isolate: the handle is ordered by itself in any header direction.
@@ -137,10 +194,14 @@ def watermark_box(
 
 
 def alt_text(thread: ThreadInfo, posts: Sequence[int]) -> str:
-    author = f"{thread.author_name} (@{thread.handle})" if thread.handle else thread.author_name
     text = "\n\n".join(
         "\n".join([thread.posts[index].text, *images_alt(thread.posts[index])]).strip() for index in posts
     )
+    return with_author(thread, text)
+
+
+def with_author(thread: ThreadInfo, text: str) -> str:
+    author = author_label(thread)
     return f"{author}: {text}" if author else text
 
 

@@ -10,6 +10,7 @@ from rendering.engine.layout.model import (
     WATERMARK,
     Metrics,
     Unrenderable,
+    logo_band,
     slide_height,
 )
 from rendering.engine.layout.pieces import footer_margin
@@ -36,7 +37,7 @@ def room_problem(metrics: Metrics) -> Unrenderable | None:
     if metrics.height is None:
         return footer_problem(metrics)
     header = max(metrics.avatar, body * HEADER_ROW_EM * 2) + metrics.gap
-    used = 2 * (metrics.padding + metrics.card_padding) + metrics.footer_height + header
+    used = 2 * (metrics.padding + metrics.card_padding) + metrics.footer_height + header + logo_band(metrics)
     needed = MIN_SLIDE_LINES * metrics.line_height
     if metrics.height - used < needed:
         return too_tight(metrics, "tall", metrics.height - used, needed, needed + header)
@@ -54,7 +55,7 @@ def fit_problem(metrics: Metrics, room: float) -> Unrenderable | None:
         return None
     return Unrenderable(
         f"leaves {room / metrics.unit:.0f} px under the header and a {metrics.column / metrics.unit:.0f} px "
-        f"column on this carousel slide; text of size {smallest / metrics.unit:g} needs "
+        f"column on this {page_name(metrics)}; text of size {smallest / metrics.unit:g} needs "
         f"{lines / metrics.unit:.0f} px and a {MIN_COLUMN_EM * smallest / metrics.unit:.0f} px column: "
         "lower text.fit_min.",
         field="style.text.fit_min",
@@ -71,16 +72,25 @@ def too_tight(metrics: Metrics, way: str, left: float, needed: float, text_part:
         "canvas.padding": 2 * metrics.padding,
         "card.padding": 2 * metrics.card_padding,
         "text.size": text_part,
+        "logo.size": logo_band(metrics) if way == "tall" else 0.0,
     }
     setting = max(shares, key=lambda name: shares[name])
     what = "text column" if way == "wide" else "room under the header"
-    page = "card" if metrics.height is None else "carousel slide"
+    page = page_name(metrics)
     return Unrenderable(
         f"leaves a {what} of {max(left, 0) / unit:.0f} px on a {extent / unit:.0f} px {way} {page}; "
         f"text of size {metrics.body_size / unit:g} needs at least {needed / unit:.0f} px: "
-        "lower the canvas or card padding or the text size.",
+        + (
+            "lower the canvas or card padding, the text size or logo.size."
+            if metrics.logo
+            else "lower the canvas or card padding or the text size."
+        ),
         field=f"style.{setting}",
     )
+
+
+def page_name(metrics: Metrics) -> str:
+    return "card" if metrics.height is None or metrics.kind == "cards" else "carousel slide"
 
 
 def footer_problem(metrics: Metrics) -> Unrenderable | None:

@@ -20,10 +20,19 @@ opened only when a character first needs it.
 Fallback priority, after the style's family: Noto Sans, the script fonts,
 then math, symbols and music (so ∑ ≠ → never come from the CJK font), then
 CJK. From weight 600 a script's Bold file comes before its Regular one.
-The CJK face follows the text's language (see `language.han_language`)."""
+The CJK face follows the text's language (see `language.han_language`).
 
+A user's own font (brand kit) reaches the engine as bytes: `custom_family`
+writes them once to a folder of the machine's temporary directory, named by
+their SHA-256, and returns the family name the engine knows them by
+("custom:<sha256>"); its coverage is read from its own character map. It
+stands where a style family stands, with the same fallbacks after it."""
+
+import hashlib
 import importlib.resources
 import json
+import os
+import tempfile
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,6 +56,10 @@ LAST_FALLBACKS = ("NotoSansMath", "NotoSansSymbols", "NotoSansSymbols2", "NotoMu
 CJK_PACKAGE, CJK_FILE = "manimgx_fonts_cjk", "NotoSansCJK-VF.otf.ttc"
 # The collection's faces: 0 JP, 1 KR, 2 SC, 3 TC (4 HK is not chosen).
 CJK_FACES = {"ja": 0, "ko": 1, "zh-Hans": 2, "zh-Hant": 3}
+CUSTOM_PREFIX = "custom:"
+# Users' fonts as files for FreeType and HarfBuzz, one per content hash:
+# written once, shared by every process of the machine.
+CUSTOM_FOLDER = Path(tempfile.gettempdir()) / "threadnavigator-fonts"
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,26 @@ def parse_ranges(ranges: str) -> Coverage:
 
 @lru_cache(maxsize=512)
 def coverage(face: Face) -> Coverage:
+    if is_custom_path(face.path):
+        return character_map_coverage(face.path)
     return parse_ranges(str(index()[Path(face.path).name]["ranges"]))
+
+
+def character_map_coverage(path: str) -> Coverage:
+    """The code points a font file maps, from its own character map (a
+    user's font: not in the index)."""
+    from fontTools.ttLib import TTFont  # only for users' fonts: its import costs 30 ms at start-up
+
+    points = sorted(TTFont(path, lazy=True).getBestCmap() or {})
+    starts: list[int] = []
+    ends: list[int] = []
+    for point in points:
+        if ends and point == ends[-1] + 1:
+            ends[-1] = point
+        else:
+            starts.append(point)
+            ends.append(point)
+    return Coverage(tuple(starts), tuple(ends))
 
 
 @lru_cache(maxsize=16)
@@ -123,9 +155,45 @@ def family_characters(family: str) -> frozenset[str]:
 
 @lru_cache(maxsize=16)
 def style_face(family: str) -> Face:
+    if family.startswith(CUSTOM_PREFIX):
+        path = custom_path(family.removeprefix(CUSTOM_PREFIX))
+        return Face(path=str(path), variable=is_variable(path))
     package, name = family_files()[family]
     path = Path(str(importlib.resources.files(package) / name))
     return Face(path=str(path), variable="[" in path.name)
+
+
+# --- Users' fonts -------------------------------------------------------------
+
+
+def custom_path(sha256: str) -> Path:
+    return CUSTOM_FOLDER / f"{sha256}.font"
+
+
+def is_custom_path(path: str) -> bool:
+    return Path(path).parent == CUSTOM_FOLDER
+
+
+def custom_family(content: bytes) -> str:
+    """The engine's family name for a user's font (sanitised when it was
+    uploaded), its file written if this machine does not have it yet:
+    whole or not at all (a temporary file renamed), so a process reading
+    it never sees half a font."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    path = custom_path(sha256)
+    if not path.exists():
+        CUSTOM_FOLDER.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=CUSTOM_FOLDER, prefix=".writing-")
+        with os.fdopen(handle, "wb") as written:
+            written.write(content)
+        os.replace(partial, path)
+    return CUSTOM_PREFIX + sha256
+
+
+def is_variable(path: Path) -> bool:
+    from fontTools.ttLib import TTFont
+
+    return "fvar" in TTFont(str(path), lazy=True)
 
 
 def family_file(family: str) -> tuple[str, str]:
