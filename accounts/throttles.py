@@ -1,7 +1,8 @@
-"""Rate limits: the plan's requests a minute for the API, and the abuse
-limits on signing in, creating tokens and signing up.
+"""Rate limits: the plan's requests a minute for the API, the previews'
+budgets per user, and the abuse limits on signing in, creating tokens and
+signing up.
 
-Every limit is counted against the client's real address, found once per
+Every abuse limit is counted against the client's real address, found once per
 request by `ClientAddressMiddleware` from `TRUSTED_PROXIES`: a client can
 send any `X-Forwarded-For` it likes, so the header is believed only as far
 as it was written by proxies we run.
@@ -15,6 +16,8 @@ Redis (the embedded defaults of `./dev run`) they live in the Django cache.
   account and per address; past a limit `LockoutBackend` refuses even the
   right password, and the answer is 429 with Retry-After.
 - Token creation and sign-up count every attempt per address.
+- Previews count per user in the same fixed windows, apart from the API's
+  requests a minute (see `preview_budgets`).
 """
 
 import hashlib
@@ -37,9 +40,12 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle, UserRateThrottle
 
+from accounts.models import User
 from config.redis_client import redis_client
 
 logger = logging.getLogger(__name__)
@@ -155,6 +161,11 @@ class Rate:
         if not match or int(match[1]) < 1 or match[2] == "0":
             raise ImproperlyConfigured(f"a rate is 'N/period' such as '10/m' or '5/15m', not {text!r}")
         return cls(int(match[1]), int(match[2] or 1) * cls.UNITS[match[3]])
+
+    def described(self, things: str) -> str:
+        """ "600 previews a minute", "4 previews in 10 s"."""
+        period = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}.get(self.seconds)
+        return f"{self.limit} {things} {period or f'in {self.seconds} s'}"
 
 
 @dataclass(frozen=True)
@@ -347,29 +358,51 @@ class TokenCreateThrottle(AddressThrottle):
     rule = "token-ip"
 
 
+def from_website(request: Request) -> bool:
+    """Signed in by the website's session cookie (the editor and the
+    studio), not by an API token."""
+    return isinstance(request.successful_authenticator, SessionAuthentication)
+
+
+@dataclass(frozen=True)
+class Budget:
+    rule: str
+    rate: Rate
+    allowed_by: str  # who sets it, for the 429's message
+
+
+def preview_budgets(request: Request, user: User) -> list[Budget]:
+    """What a preview or a studio layout counts against: per minute, the
+    website's own rate (THROTTLE_PREVIEW: the studio re-renders slides as
+    the user types) or, with an API token, the plan's; per day, the plan's
+    for both, so previews are no export channel at volume. Never the
+    plan's API requests a minute, which the website's autosave, exports
+    and job polling need."""
+    plan = user.plan
+    minute = (
+        Budget("preview-site-minute", rate_of(settings.THROTTLE_PREVIEW), "the website allows")
+        if from_website(request)
+        else Budget("preview-minute", Rate(plan.previews_per_minute, 60), "your plan allows API clients")
+    )
+    return [minute, Budget("preview-day", Rate(plan.previews_per_day, 86400), "your plan allows")]
+
+
 class PreviewThrottle(BaseThrottle):
-    """The editor's previews have their own budget, per minute and per day,
-    from the plan: apart from the API's requests a minute (the studio renders
-    every slide on a change), and small enough that previews are no free
-    export channel."""
+    """Previews (the editor's image, the studio's slides) and studio
+    layouts, per user, by `preview_budgets`. Over one: 429 with
+    Retry-After and a message naming the limit."""
 
     def allow_request(self, request: Request, view: Any) -> bool:
-        self.seconds = 0.0
-        if not request.user or not request.user.is_authenticated:
+        user = request.user
+        if not isinstance(user, User):
             return True
-        plan = request.user.plan
-        ident = str(request.user.pk)
-        for rule, rate in (
-            ("preview-minute", Rate(plan.previews_per_minute, 60)),
-            ("preview-day", Rate(plan.previews_per_day, 86400)),
-        ):
-            self.seconds = over(rule, ident, hit=True, rate=rate)
-            if self.seconds:
-                return False
+        for budget in preview_budgets(request, user):
+            wait = over(budget.rule, str(user.pk), hit=True, rate=budget.rate)
+            if wait:
+                raise Throttled(
+                    wait, f"Too many previews: {budget.allowed_by} {budget.rate.described('previews')}."
+                )
         return True
-
-    def wait(self) -> float | None:
-        return self.seconds or None
 
 
 # --- The plan's requests a minute --------------------------------------------------------
@@ -377,7 +410,8 @@ class PreviewThrottle(BaseThrottle):
 
 class PlanRateThrottle(UserRateThrottle):
     """Requests per minute for a signed-in user, from their plan. What is
-    left is published on every response (see RateLimitHeadersMiddleware)."""
+    left is published on every response (see RateLimitHeadersMiddleware).
+    Previews and studio layouts are not counted here (PreviewThrottle)."""
 
     scope = "plan"
 
@@ -398,7 +432,11 @@ class PlanRateThrottle(UserRateThrottle):
             max(limit - len(self.history), 0),
             max(int(oldest + window - self.now + 0.999), 0),
         )
-        return allowed
+        if not allowed:
+            raise Throttled(
+                self.wait(), f"Too many requests: your plan allows {limit} API requests a minute."
+            )
+        return True
 
 
 class RateLimitHeadersMiddleware:

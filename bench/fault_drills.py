@@ -41,6 +41,7 @@ os.environ.update(
     JOB_STALE_AFTER="3",
     JOB_REQUEUE_AFTER="3",
     JOB_RECONCILE_EVERY="1",
+    JOB_DEDUPE_SECONDS="0",  # the drills post identical jobs and mean new ones
 )
 if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")):
     sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the drills run the real system.")

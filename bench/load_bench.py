@@ -34,8 +34,12 @@ sys.path.insert(0, str(ROOT))
 WORK = Path(tempfile.mkdtemp(prefix="load-bench-"))
 QUEUE = f"load-{uuid.uuid4().hex[:8]}"
 PORT = 8031
+# JOB_DEDUPE_SECONDS=0: the load posts the same exports again and means new jobs.
 os.environ.update(
-    DATA_DIR=str(WORK), CELERY_TASK_DEFAULT_QUEUE=QUEUE, DJANGO_SETTINGS_MODULE="config.settings"
+    DATA_DIR=str(WORK),
+    CELERY_TASK_DEFAULT_QUEUE=QUEUE,
+    DJANGO_SETTINGS_MODULE="config.settings",
+    JOB_DEDUPE_SECONDS="0",
 )
 if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")):
     sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs the real system.")

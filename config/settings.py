@@ -206,6 +206,9 @@ JOB_REQUEUE_AFTER = env.float("JOB_REQUEUE_AFTER", default=120)
 JOB_RECONCILE_EVERY = env.float("JOB_RECONCILE_EVERY", default=15)
 JOB_RETENTION_DAYS = env.float("JOB_RETENTION_DAYS", default=7)
 JOB_LINK_SECONDS = env.int("JOB_LINK_SECONDS", default=15 * 60)
+# An export identical to one that succeeded this recently, or is still queued or
+# running, answers with that job and costs nothing (rendering/dedupe.py); 0: off.
+JOB_DEDUPE_SECONDS = env.int("JOB_DEDUPE_SECONDS", default=600)
 BULK_MAX_THREADS = env.int("BULK_MAX_THREADS", default=500)
 PREVIEW_CACHE_SECONDS = env.int("PREVIEW_CACHE_SECONDS", default=600)
 # No page of a render may be larger than this (a 1080×1350 slide at scale 3
@@ -378,6 +381,11 @@ RATE_LIMITS = {
 
 # --- API ------------------------------------------------------------------------
 
+# Previews and studio layouts made on the website (session), per user: the
+# studio re-renders slides as the user types. Apart from the plan's API
+# requests a minute; "N/period" as RATE_LIMITS (accounts.throttles).
+THROTTLE_PREVIEW = env.str("THROTTLE_PREVIEW", default="600/min")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
@@ -439,6 +447,7 @@ SPECTACULAR_SETTINGS = {
     # field name `kind`: named apart, so neither takes a generated name.
     "ENUM_NAME_OVERRIDES": {
         "JobKindEnum": "rendering.models.Job.Kind",
+        "JobStatusEnum": "rendering.models.Job.Status",
         "RenderKindEnum": "rendering.engine.vocabulary.KINDS",
     },
 }

@@ -6,6 +6,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from brand.selectors import BrandFiles
 from rendering.engine import renderer
 from rendering.engine.layout import ImageInfo, PostInfo, ThreadInfo
 from rendering.engine.renderer import RenderInput
@@ -85,3 +86,10 @@ def warm_up() -> None:
     """The engine warmed with the default style, as workers and web
     processes do when they start."""
     renderer.warm_up(default_style())
+
+
+def with_brand(data: RenderInput, brand: BrandFiles) -> RenderInput:
+    """`data` with its owner's brand kit: their font and logo, and the kit's
+    end line on a carousel whose arrangement gives none."""
+    thread = data.thread if data.thread.end_text else replace(data.thread, end_text=brand.end_text.strip())
+    return replace(data, thread=thread, fonts=brand.fonts, logo=brand.logo)

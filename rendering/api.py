@@ -18,10 +18,12 @@ from accounts.throttles import PreviewThrottle
 from config.api import ERROR_RESPONSES, ErrorSerializer
 from config.errors import Conflict, Forbidden, Invalid
 from config.viewsets import OwnedViewSet
-from rendering import jobs, previews, selectors
+from rendering import jobs, previews, quotes, selectors
 from rendering.models import Job
 from rendering.serializers import (
+    JobCreatedSerializer,
     JobCreateSerializer,
+    JobQuoteSerializer,
     JobSerializer,
     PreviewSerializer,
     SlidesResponseSerializer,
@@ -68,39 +70,48 @@ class JobViewSet(OwnedViewSet):
                 "Idempotency-Key",
                 str,
                 OpenApiParameter.HEADER,
-                description="Retry safely: the same key and body give the same job; another body is a 409.",
+                description="Retry safely: the same key and body give the same job; another body is a 409. "
+                "A request with a key is answered by its key alone, never with an identical export's job.",
             )
         ],
-        responses={202: JobSerializer, **JOB_ERRORS},
+        responses={
+            202: OpenApiResponse(JobCreatedSerializer, description="A new job, queued and charged."),
+            200: OpenApiResponse(
+                JobCreatedSerializer,
+                description="An identical export's job (`deduplicated`, `X-Deduplicated: true`): "
+                "nothing made, nothing charged.",
+            ),
+            **JOB_ERRORS,
+        },
     )
     def create(self, request: Request) -> Response:
-        serializer = JobCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        # `thread` for one thread, `threads` for a bulk export; the other is ignored.
-        bulk = data["kind"] == Job.Kind.BULK
-        threads = (
-            data["threads"] if (bulk or "thread" not in data) and "threads" in data else [data["thread"]]
-        )
-        job, created = jobs.job_create(
+        job, outcome = jobs.job_create(
             user=signed_in_user(request),
-            request=jobs.JobRequest(
-                kind=data["kind"],
-                threads=threads,
-                format=data["format"],
-                scale=data["scale"],
-                kinds=tuple(data.get("kinds", ())),
-                preset=data.get("preset"),
-                style=data.get("style"),
-                carousel=data.get("carousel"),
-                placeholders=data["placeholders"],
-            ),
+            request=job_request(request),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
-        response = self.respond(job, status.HTTP_202_ACCEPTED)
-        if not created:
+        reused = outcome == jobs.JobOutcome.REUSED
+        response = Response(
+            JobCreatedSerializer(job, context={"request": request, "deduplicated": reused}).data,
+            status=status.HTTP_200_OK if reused else status.HTTP_202_ACCEPTED,
+        )
+        if outcome == jobs.JobOutcome.REPLAYED:
             response["Idempotent-Replayed"] = "true"
+        if reused:
+            response["X-Deduplicated"] = "true"
         return response
+
+    @extend_schema(request=JobCreateSerializer, responses={200: JobQuoteSerializer, **ERROR_RESPONSES})
+    # The editor asks again as the design changes, as it previews: counted
+    # with the previews, never against the plan's API requests a minute,
+    # which its exports and their polling need.
+    @action(detail=False, methods=["post"], throttle_classes=[PreviewThrottle])
+    def quote(self, request: Request) -> Response:
+        """What creating a job with this body would cost, before making it:
+        checked as creation checks it (a 400 names the field), nothing
+        rendered, charged or made."""
+        quote = quotes.job_quote(user=signed_in_user(request), request=job_request(request))
+        return Response(JobQuoteSerializer(quote).data, headers={"Cache-Control": "private, no-store"})
 
     @extend_schema(request=None, responses={200: JobSerializer, **JOB_ERRORS})
     @action(detail=True, methods=["post"])
@@ -136,6 +147,27 @@ class JobViewSet(OwnedViewSet):
         return file_response(job)
 
 
+def job_request(request: Request) -> jobs.JobRequest:
+    """A job's body (creating or quoting it), its shapes checked."""
+    serializer = JobCreateSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    # `thread` for one thread, `threads` for a bulk export; the other is ignored.
+    bulk = data["kind"] == Job.Kind.BULK
+    threads = data["threads"] if (bulk or "thread" not in data) and "threads" in data else [data["thread"]]
+    return jobs.JobRequest(
+        kind=data["kind"],
+        threads=threads,
+        format=data["format"],
+        scale=data["scale"],
+        kinds=tuple(data.get("kinds", ())),
+        preset=data.get("preset"),
+        style=data.get("style"),
+        carousel=data.get("carousel"),
+        placeholders=data["placeholders"],
+    )
+
+
 def file_response(job: Job) -> HttpResponse | FileResponse:
     name = str(job.result.name)
     if getattr(default_storage, "bucket_name", None):
@@ -155,6 +187,8 @@ class PreviewView(APIView):
     """One card or slide of a stored or inline thread, rendered now: the
     image the export will contain, byte for byte."""
 
+    # Only the previews' budgets (accounts.throttles.preview_budgets), never
+    # the plan's API requests a minute (DEFAULT_THROTTLE_CLASSES).
     throttle_classes = [PreviewThrottle]
 
     @extend_schema(
@@ -201,7 +235,7 @@ class SlidesView(APIView):
     text of each slide, its post and which of the post's slides it is, and
     where a manual break may go (Carousel Studio's slide control)."""
 
-    throttle_classes = [PreviewThrottle]
+    throttle_classes = [PreviewThrottle]  # as PreviewView
 
     @extend_schema(request=SlidesSerializer, responses={200: SlidesResponseSerializer, **ERROR_RESPONSES})
     def post(self, request: Request) -> Response:

@@ -8,6 +8,7 @@ file away. Tasks in `rendering.tasks` only call these functions."""
 
 import contextlib
 import datetime
+import enum
 import errno
 import hashlib
 import io
@@ -38,10 +39,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from accounts.models import MonthlyUsage, User, month_start, next_month_start
+from brand.selectors import brand_files, font_families, missing_font
 from config.celery import app as celery_app
 from config.errors import Conflict, Invalid, NotFound, QuotaExceeded
 from config.redis_client import redis_client
-from rendering import adapters
+from rendering import adapters, dedupe
 from rendering.engine import outputs, renderer
 from rendering.engine.vocabulary import IMAGE_FORMATS, KIND_FORMATS, KINDS
 from rendering.models import Job, JobPart
@@ -108,18 +110,39 @@ class JobRequest:
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") -> tuple[Job, bool]:
-    """A queued job, or the job this idempotency key already made (False).
-    The same key with a different request is a conflict. Exports are
-    charged to this month's quota now and given back if the job fails."""
-    key = idempotency_key.strip()
-    if len(key) > 255:
-        raise Invalid("at most 255 characters.", field="Idempotency-Key")
-    fingerprint = request.fingerprint()
-    if key:
-        existing = replayed_job(user, key, fingerprint)
-        if existing is not None:
-            return existing, False
+class JobOutcome(enum.StrEnum):
+    """What `job_create` did."""
+
+    CREATED = "created"  # a new job, charged
+    REPLAYED = "replayed"  # the job this Idempotency-Key already made
+    REUSED = "reused"  # an identical export's job (rendering/dedupe.py), free
+
+
+@dataclass(frozen=True)
+class CheckedRequest:
+    """A job request checked against the user's plan and rows, everything
+    resolved: what the job will render, and what it costs."""
+
+    kind: str
+    format: str
+    kinds: list[str]
+    scale: int
+    thread_ids: list[int]
+    style: dict[str, Any]
+    preset: StylePreset | None
+    arrangement: dict[str, Any]
+    placeholders: str
+    watermark_forced: bool
+
+    @property
+    def exports(self) -> int:
+        """What it is charged: each thread and kind of a bulk export counts once."""
+        return len(self.thread_ids) * len(self.kinds) if self.kind == Job.Kind.BULK else 1
+
+
+def checked_request(*, user: User, request: JobRequest) -> CheckedRequest:
+    """`request` checked as creating its job checks it (and quoting it:
+    `rendering.quotes`), raising Invalid naming the field; nothing is made."""
     plan = user.plan
     kind, fmt, kinds = checked_kind_and_format(request)
     scale = checked_scale(request.scale, plan.max_scale)
@@ -130,48 +153,93 @@ def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") ->
     arrangement = checked_arrangement(request.carousel, kind, thread_ids) or shown_arrangement(
         user, kind, thread_ids
     )
-    placeholders = checked_placeholders(request.placeholders)
+    return CheckedRequest(
+        kind=kind,
+        format=fmt,
+        kinds=kinds,
+        scale=scale,
+        thread_ids=thread_ids,
+        style=style,
+        preset=preset,
+        arrangement=arrangement,
+        placeholders=checked_placeholders(request.placeholders),
+        watermark_forced=plan.watermark_forced,
+    )
+
+
+def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") -> tuple[Job, JobOutcome]:
+    """A queued job; or the job this idempotency key already made; or,
+    without a key, the job an identical export made (`rendering.dedupe`).
+    The same key with a different request is a conflict. Exports are
+    charged to this month's quota when a job is made (nothing when one is
+    replayed or reused) and given back if it fails."""
+    key = idempotency_key.strip()
+    if len(key) > 255:
+        raise Invalid("at most 255 characters.", field="Idempotency-Key")
+    fingerprint = request.fingerprint()
+    if key:
+        existing = replayed_job(user, key, fingerprint)
+        if existing is not None:
+            return existing, JobOutcome.REPLAYED
+    checked = checked_request(user=user, request=request)
+    content = dedupe.content_fingerprint(user=user, checked=checked)
+    # With a key, the key alone says which requests are the same export.
+    reusable = None if key else dedupe.reusable_job(user=user, fingerprint=content)
+    if reusable is not None:
+        return reusable, JobOutcome.REUSED
     warnings = export_warnings(
         user=user,
-        thread_ids=thread_ids,
-        arrangement=arrangement,
-        placeholders=placeholders,
-        bulk=kind == Job.Kind.BULK,
-    )
-    exports = len(thread_ids) * len(kinds) if kind == Job.Kind.BULK else 1
+        thread_ids=checked.thread_ids,
+        arrangement=checked.arrangement,
+        placeholders=checked.placeholders,
+        bulk=checked.kind == Job.Kind.BULK,
+    ) + font_warnings(user=user, style=checked.style)
     try:
         with transaction.atomic():
-            month = charge_exports(user, exports)
+            month = charge_exports(user, checked.exports)
+            # The charge holds the user's usage row until commit: an identical
+            # request that took it first (three quick ⌘S) has committed its job
+            # by now, and this one answers with it, its charge rolled back.
+            reusable = None if key else dedupe.reusable_job(user=user, fingerprint=content)
+            if reusable is not None:
+                transaction.set_rollback(True)
+                return reusable, JobOutcome.REUSED
             check_running_jobs(user)
             job = Job.objects.create(
                 owner=user,
-                kind=kind,
-                thread_ids=thread_ids,
-                kinds=kinds,
-                style=style,
-                preset=preset,
-                arrangement=arrangement,
-                placeholders=placeholders,
+                kind=checked.kind,
+                thread_ids=checked.thread_ids,
+                kinds=checked.kinds,
+                style=checked.style,
+                preset=checked.preset,
+                arrangement=checked.arrangement,
+                placeholders=checked.placeholders,
                 warnings=warnings,
-                format=fmt,
-                scale=scale,
-                watermark_forced=plan.watermark_forced,
-                total=len(thread_ids) if kind == Job.Kind.BULK else 0,
-                exports_charged=exports,
+                format=checked.format,
+                scale=checked.scale,
+                watermark_forced=checked.watermark_forced,
+                total=len(checked.thread_ids) if checked.kind == Job.Kind.BULK else 0,
+                exports_charged=checked.exports,
                 charged_month=month,
                 idempotency_key=key,
                 request_hash=fingerprint,
+                content_fingerprint=content,
                 enqueued=timezone.now(),
             )
             send_on_commit(job)
     except (IntegrityError, QuotaExceeded):
-        # Another request with this key won the race (perhaps taking the last
-        # export or slot as it did); answer as it did.
-        existing = replayed_job(user, key, fingerprint) if key else None
+        # Another request with this key (or, without one, an identical
+        # request) won the race, perhaps taking the last export or slot as
+        # it did; answer as it did.
+        existing = (
+            replayed_job(user, key, fingerprint)
+            if key
+            else dedupe.reusable_job(user=user, fingerprint=content)
+        )
         if existing is None:
             raise
-        return existing, False
-    return job, True
+        return existing, JobOutcome.REPLAYED if key else JobOutcome.REUSED
+    return job, JobOutcome.CREATED
 
 
 def replayed_job(user: User, key: str, fingerprint: str) -> Job | None:
@@ -331,6 +399,22 @@ def export_warnings(
     ]
 
 
+def font_warnings(*, user: User, style: dict[str, Any]) -> list[dict[str, Any]]:
+    """A note when the style names one of the owner's fonts they have
+    deleted since (a preset saved with it): the export is drawn in the
+    default family instead of failing."""
+    family = missing_font(user=user, style=style)
+    if not family:
+        return []
+    return [
+        {
+            "code": Job.WarningCode.FONT_MISSING.value,
+            "font": family,
+            "message": f"The font “{family}” is no longer in your brand kit; this export uses Inter instead.",
+        }
+    ]
+
+
 LISTED_POSITIONS = 12  # past that, a message counts the rest: a job's row stays readable
 
 
@@ -350,16 +434,28 @@ def images_to_add_message(positions: Sequence[int], placeholders: str = Job.Plac
 
 
 def chosen_style(user: User, request: JobRequest) -> tuple[dict[str, Any], StylePreset | None]:
+    """The style a request asks for, checked for `user`: a style given
+    inline may name their fonts; a preset keeps the font it was saved with
+    even when they have deleted it since (drawn in Inter, with a warning:
+    `font_warnings`)."""
     if request.preset is not None and request.style is not None:
         raise Invalid("give a preset or a style, not both.", field="style")
+    families = font_families(user=user)
     if request.preset is not None:
         preset = presets_visible_to(user=user).filter(pk=request.preset).first()
         if preset is None:
             raise Invalid(f"there is no preset {request.preset} you can use.", field="preset")
-        return style_validate(preset.style), preset
+        return style_validate(preset.style, fonts=[*families, *saved_font(preset)]), preset
     if request.style is not None:
-        return style_validate(request.style), None
+        return style_validate(request.style, fonts=families), None
     return default_style(), None
+
+
+def saved_font(preset: StylePreset) -> list[str]:
+    """The family a preset of the user's own was saved with (checked then
+    against their fonts); a built-in preset names built-in families only."""
+    font = (preset.style.get("text") or {}).get("font") if isinstance(preset.style, dict) else None
+    return [font] if preset.owner_id is not None and isinstance(font, str) else []
 
 
 def charge_exports(user: User, exports: int) -> datetime.date:
@@ -619,6 +715,8 @@ def render_thread(
         arrangement=job.arrangement or saved_arrangement(thread),
         placeholders=job.placeholders,
     )
+    brand = brand_files(user=job.owner, style=job.style)
+    data = adapters.with_brand(data, brand)
     return renderer.render(
         data=data,
         style=job.style,

@@ -34,6 +34,7 @@ class Job(models.Model):
 
         IMAGES_TO_ADD = "images_to_add", "Posts with images still to add, exported as grey boxes"
         IMAGES_LEFT_OUT = "images_left_out", "Posts with images still to add, left out of the export"
+        FONT_MISSING = "font_missing", "The style's font was deleted from the brand kit; drawn in Inter"
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
@@ -76,6 +77,11 @@ class Job(models.Model):
     charged_month = models.DateField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=255, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
+    content_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="What the export draws (rendering/dedupe.py): an identical export may reuse this job.",
+    )
 
     created = models.DateTimeField(auto_now_add=True)
     enqueued = models.DateTimeField(null=True, blank=True)
@@ -97,6 +103,7 @@ class Job(models.Model):
             models.Index(fields=["owner", "-created"], name="job_owner_created"),
             models.Index(fields=["status", "heartbeat"], name="job_status_heartbeat"),
             models.Index(fields=["finished"], name="job_finished"),
+            models.Index(fields=["owner", "content_fingerprint"], name="job_owner_fingerprint"),
         ]
 
     def __str__(self) -> str:

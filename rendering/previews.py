@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import User
+from brand.selectors import brand_files, brand_identity
 from config.errors import Invalid
 from rendering import adapters
 from rendering.engine import renderer
+from rendering.engine.cache import MB, ByteBoundedCache
 from rendering.engine.spec import spec_from_style
 from rendering.jobs import (
     JobRequest,
@@ -28,6 +30,13 @@ from threads.importers import ImportedThread, InvalidImport, import_json
 from threads.models import Thread
 from threads.selectors import thread_details
 
+# Previews this process rendered or fetched lately, by content hash, within
+# a byte budget (encoded images: a card is ~60 KB, a slide ~150 KB). An
+# undo, a slider dragged back or a page turned back is answered from here
+# without a round trip to the shared cache, which keeps them for the other
+# processes.
+RECENT = ByteBoundedCache(32 * MB, lambda page: len(page.content))
+
 
 @dataclass(frozen=True)
 class Asked:
@@ -42,6 +51,10 @@ class Asked:
     content: dict[str, Any]
     thread: Thread | None = None
     imported: ImportedThread | None = None
+    # The owner, whose brand kit's logo and font the render draws, and what
+    # of them it shows (`brand.selectors.brand_identity`).
+    owner: User | None = None
+    brand: tuple[tuple[str, str | None], ...] = ()
 
     def digest(self, **more: Any) -> str:
         """The content hash of what a render of this shows (with `more`)."""
@@ -52,6 +65,7 @@ class Asked:
             "watermark": self.watermark,
             "arrangement": self.arrangement,
             "placeholders": self.placeholders,
+            **({"brand": dict(self.brand)} if self.brand else {}),
             **more,
         }
         return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
@@ -64,12 +78,16 @@ class Asked:
             given = adapters.input_from_imported(self.imported)
         else:
             raise ValueError("a preview of no thread")
-        return as_exported(
+        data = as_exported(
             given,
             kind=self.kind,
             arrangement=self.arrangement,
             placeholders=self.placeholders,
         )
+        if self.owner is None:
+            return data
+        brand = brand_files(user=self.owner, style=self.style)
+        return adapters.with_brand(data, brand)
 
 
 def asked(
@@ -97,6 +115,8 @@ def asked(
             placeholders=placeholders,
             watermark=user.plan.watermark_forced,
             content=content,
+            owner=user,
+            brand=tuple(sorted(brand_identity(user=user, style=chosen).items())),
             **source,
         )
 
@@ -126,9 +146,13 @@ def preview(*, page: int, fmt: str, scale: int, **request: Any) -> tuple[rendere
     takes it."""
     what = asked(fmt=fmt, scale=scale, **request)
     digest = what.digest(page=page, format=fmt, scale=scale)
+    recent = RECENT.get(digest)
+    if isinstance(recent, renderer.RenderedPage):
+        return recent, digest
     cache_key = f"preview:{digest}"
     cached = cache.get(cache_key)
     if isinstance(cached, renderer.RenderedPage):
+        RECENT.put(digest, cached)
         return cached, digest
     try:
         rendered = renderer.render_page(
@@ -145,6 +169,7 @@ def preview(*, page: int, fmt: str, scale: int, **request: Any) -> tuple[rendere
     except renderer.RenderRefused as error:
         raise Invalid(error.message, field=error.field) from error
     cache.set(cache_key, rendered, settings.PREVIEW_CACHE_SECONDS)
+    RECENT.put(digest, rendered)
     return rendered, digest
 
 

@@ -52,10 +52,15 @@ class JobWarningSerializer(serializers.Serializer):
     """One note in a job's `warnings`."""
 
     code = serializers.ChoiceField(choices=Job.WarningCode.choices)
-    thread = serializers.IntegerField(help_text="The thread the note is about.")
-    posts = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), help_text="The thread's own post positions, from 1."
+    thread = serializers.IntegerField(
+        required=False, help_text="The thread the note is about (notes on images to add)."
     )
+    posts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="The thread's own post positions, from 1 (notes on images to add).",
+    )
+    font = serializers.CharField(required=False, help_text="font_missing: the family the style names.")
     message = serializers.CharField(help_text="The note in words, for people.")
 
 
@@ -174,6 +179,41 @@ class JobSerializer(serializers.ModelSerializer):
 
     def get_run_ms(self, job: Job) -> int | None:
         return self._between(job.started, job.finished)
+
+
+class JobCreatedSerializer(JobSerializer):
+    """The answer to creating a job: the job, and whether it was an
+    identical export's job answered again (200) instead of a new one (202)."""
+
+    deduplicated = serializers.SerializerMethodField(
+        help_text="True when an identical export (same threads' content, style and choices) "
+        "succeeded in the last JOB_DEDUPE_SECONDS or is still queued or running: this is its "
+        "job, answered with 200, and nothing was charged."
+    )
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "deduplicated"]
+        read_only_fields = fields
+
+    def get_deduplicated(self, job: Job) -> bool:
+        return bool(self.context.get("deduplicated"))
+
+
+class JobQuoteSerializer(serializers.Serializer):
+    """What creating a job with the same body would cost; nothing is made."""
+
+    exports = serializers.IntegerField(
+        help_text="What it would charge: 0 when it would answer with an identical export's job."
+    )
+    used = serializers.IntegerField(help_text="Exports used this month.")
+    allowed = serializers.IntegerField(help_text="Exports a month on your plan.")
+    left = serializers.IntegerField(help_text="Exports left this month.")
+    reuses = serializers.IntegerField(
+        allow_null=True, help_text="The job it would answer with instead of a new one, or null."
+    )
+    message = serializers.CharField(
+        help_text="In words, such as: uses 1 of the 47 exports you have left this month."
+    )
 
 
 class PreviewSerializer(serializers.Serializer):

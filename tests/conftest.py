@@ -48,6 +48,13 @@ def _fresh_cache(settings) -> None:
     settings.RATE_LIMIT_PREFIX = f"tn:rl:test:{uuid.uuid4().hex}:"
 
 
+@pytest.fixture(autouse=True)
+def _no_export_dedupe(settings) -> None:
+    # Tests make the same export again and mean a new job each time (slots,
+    # quotas, workers); tests/rendering/test_jobs_dedupe.py turns it on.
+    settings.JOB_DEDUPE_SECONDS = 0
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

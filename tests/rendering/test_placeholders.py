@@ -351,7 +351,7 @@ def test_the_schema_shows_the_shapes(as_alice):
     components = schema["components"]["schemas"]
 
     warning = components["JobWarning"]
-    assert set(warning["properties"]) == {"code", "thread", "posts", "message"}
+    assert set(warning["properties"]) == {"code", "thread", "posts", "font", "message"}
     assert components["Job"]["properties"]["warnings"]["items"] == {"$ref": "#/components/schemas/JobWarning"}
     assert "images_to_add" in components["Thread"]["properties"]
     choice = {"$ref": "#/components/schemas/PlaceholdersEnum"}

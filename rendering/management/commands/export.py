@@ -69,11 +69,14 @@ class Command(BaseCommand):
             placeholders=options["placeholders"],
         )
         try:
-            job, _ = jobs.job_create(user=user, request=request)
+            job, outcome = jobs.job_create(user=user, request=request)
         except ServiceError as error:
             field = f"{error.field}: " if error.field else ""
             raise CommandError(f"{field}{error.message}") from error
-        self.stdout.write(f"Job {job.pk} queued.")
+        if outcome == jobs.JobOutcome.REUSED:
+            self.stdout.write(f"Job {job.pk} made this same export just now; it is used again, free.")
+        else:
+            self.stdout.write(f"Job {job.pk} queued.")
         for warning in job.warnings:
             self.stderr.write(self.style.WARNING(warning["message"]))
         job = self.follow(job, options["timeout"])
