@@ -95,6 +95,14 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    last_preset = models.ForeignKey(
+        "threads.StylePreset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The preset last applied in the visual editor: the editor starts from it.",
+    )
 
     objects = UserManager()
 

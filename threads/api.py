@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from accounts.authentication import signed_in_user
 from accounts.models import User
 from config.api import ERROR_RESPONSES
-from config.errors import NotFound
+from config.errors import Invalid, NotFound
 from config.viewsets import OwnedViewSet
 from threads import selectors, services
 from threads.importers import ImportedPost, ImportedThread
@@ -105,8 +105,16 @@ class ThreadViewSet(OwnedViewSet):
         data = dict(serializer.validated_data)
         posts = data.pop("posts", None)
         arrangement = data.pop("arrangement", None)
+        style_draft = data.pop("style_draft", None)
+        user = signed_in_user(request)
+        remember = "preset" in data
+        applied = visible_preset(user, data.pop("preset", None))
         edits = None if posts is None else [services.PostEdit(**post) for post in posts]
-        thread = services.thread_update(thread=thread, changes=data, posts=edits, arrangement=arrangement)
+        thread = services.thread_update(
+            thread=thread, changes=data, posts=edits, arrangement=arrangement, style_draft=style_draft
+        )
+        if remember:
+            services.preset_remember(user=user, preset=applied)
         return self.detail_response(thread)
 
     @extend_schema(responses={204: None, **ERROR_RESPONSES})
@@ -132,18 +140,32 @@ class ThreadViewSet(OwnedViewSet):
         request={"multipart/form-data": AvatarUploadSerializer},
         responses={200: ThreadSerializer, **ERROR_RESPONSES},
     )
-    @action(detail=True, methods=["get", "post"], parser_classes=UPLOAD_PARSERS)
+    @extend_schema(methods=["DELETE"], request=None, responses={200: ThreadSerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["get", "post", "delete"], parser_classes=UPLOAD_PARSERS)
     def avatar(self, request: Request, pk: str) -> Response | FileResponse:
-        """GET the avatar image; POST a new one (multipart `file`)."""
+        """GET the avatar image; POST a new one (multipart `file`); DELETE it
+        (the thread's images then show the author's initial)."""
         thread = self.get_object()
         if request.method == "GET":
             if not thread.avatar:
                 raise NotFound("This thread has no avatar image.")
             return stored_file_response(thread.avatar.name, "")
+        if request.method == "DELETE":
+            return self.detail_response(services.thread_remove_avatar(thread=thread))
         serializer = AvatarUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         thread = services.thread_set_avatar(thread=thread, upload=serializer.validated_data["file"])
         return self.detail_response(thread)
+
+
+def visible_preset(user: User, preset_id: int | None) -> StylePreset | None:
+    """The preset `preset_id` among those `user` may see (None for None)."""
+    if preset_id is None:
+        return None
+    preset = selectors.presets_visible_to(user=user).filter(pk=preset_id).first()
+    if preset is None:
+        raise Invalid(f"you have no preset {preset_id}.", field="preset")
+    return preset
 
 
 class PostImageViewSet(OwnedViewSet):

@@ -17,6 +17,12 @@ class Thread(models.Model):
         blank=True,
         help_text="Carousel Studio's saved choices (threads/arrangement.py): posts, breaks, slide edits.",
     )
+    style_draft = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The visual editor's current style for this thread, saved as it changes "
+        "(a validated style document; {} for none).",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -42,3 +42,8 @@ SAMPLE = ImportedThread(
 def sample_thread_create(*, owner: User) -> Thread:
     """Give a new account its sample thread."""
     return thread_create(owner=owner, imported=SAMPLE)
+
+
+def is_sample(thread: Thread) -> bool:
+    """Whether `thread` is still the sample a new account was given."""
+    return thread.title == SAMPLE_TITLE and thread.handle == SAMPLE.handle

@@ -38,3 +38,14 @@ def presets_visible_to(*, user: User) -> QuerySet[StylePreset]:
     return StylePreset.objects.filter(Q(owner=user) | Q(owner__isnull=True)).order_by(
         F("owner").asc(nulls_first=True), "name", "id"
     )
+
+
+def post_image_of(*, user: User, thread_id: int, position: int, image_id: int) -> PostImage | None:
+    """One image (or placeholder) of the user's post, or None."""
+    return (
+        PostImage.objects.filter(
+            post__thread__owner=user, post__thread_id=thread_id, post__position=position, pk=image_id
+        )
+        .select_related("post")
+        .first()
+    )

@@ -90,8 +90,21 @@ class ThreadSerializer(ThreadSummarySerializer):
         "exports draw them as grey boxes unless asked to leave them out."
     )
 
+    style_draft = ObjectField(
+        read_only=True,
+        help_text="The visual editor's current style for this thread (a whole style document), "
+        "saved as it changes; {} when there is none.",
+    )
+
     class Meta(ThreadSummarySerializer.Meta):
-        fields = [*ThreadSummarySerializer.Meta.fields, "avatar", "images_to_add", "arrangement", "posts"]
+        fields = [
+            *ThreadSummarySerializer.Meta.fields,
+            "avatar",
+            "images_to_add",
+            "arrangement",
+            "style_draft",
+            "posts",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.URLField(allow_null=True))
@@ -127,6 +140,20 @@ class ThreadWriteSerializer(serializers.Serializer):
         "keep, slides, cover, end; {} for none. Checked against the posts as they are after this change.",
     )
 
+    style_draft = ObjectField(
+        required=False,
+        help_text="The visual editor's current style (a style document, validated as presets' are; "
+        "missing keys take the defaults), kept for the next time the thread is designed, "
+        "on any device; {} clears it.",
+    )
+    preset = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="The preset (yours or built-in) the editor last applied, remembered for you: "
+        "the editor starts from it on threads without a draft; null for the default look.",
+    )
+
     def validate_handle(self, value: str) -> str:
         return validate_handle(value)
 
@@ -134,6 +161,8 @@ class ThreadWriteSerializer(serializers.Serializer):
 class ThreadCreateSerializer(ThreadWriteSerializer):
     posts = PostWriteSerializer(many=True, help_text='The posts, in order: [{"text": "..."}].')
     arrangement = None  # type: ignore[assignment]  # arranged once the thread exists
+    style_draft = None  # type: ignore[assignment]  # designed once the thread exists
+    preset = None  # type: ignore[assignment]
 
 
 class ImportSerializer(serializers.Serializer):

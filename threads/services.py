@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from brand.selectors import brand_kit_for, font_families
 from config.errors import Forbidden, Invalid, NotFound
 from rendering.engine.layout import drawable
 from threads.arrangement import paragraph_counts
@@ -86,6 +87,16 @@ def delete_files_on_commit(names: Iterable[str | None]) -> None:
             transaction.on_commit(functools.partial(default_storage.delete, name))
 
 
+def copy_stored(name: str, *, folder: str) -> str:
+    """A copy of a stored file under a new name in `folder` (each row owns
+    its file: deleting one never takes another's). The file is already clean."""
+    extension = name.rsplit(".", 1)[-1]
+    with default_storage.open(name) as source:
+        return default_storage.save(
+            f"{folder}/copies/{uuid.uuid4().hex}.{extension}", ContentFile(source.read())
+        )
+
+
 def store_image(clean: CleanImage, *, folder: str) -> str:
     # A generated name: the client's filename never reaches the storage.
     return default_storage.save(
@@ -102,14 +113,22 @@ def thread_create(*, owner: User, imported: ImportedThread, source_url: str = ""
     image placeholders."""
     texts = [normalize_text(post.text) for post in imported.posts]
     check_post_limits(texts, [index for index, post in enumerate(imported.posts) if post.images])
+    author_name = fitted("author_name", normalize_text(imported.author_name))
+    handle = imported.handle.lstrip("@")
+    # A thread that names no author (a numbered paste) is the user's own:
+    # their brand kit's name, handle and avatar.
+    kit = brand_kit_for(user=owner) if not (author_name or handle or imported.avatar_url) else None
     thread = Thread.objects.create(
         owner=owner,
         title=normalize_text(imported.title)[:200],
-        author_name=fitted("author_name", normalize_text(imported.author_name)),
-        handle=imported.handle.lstrip("@"),
+        author_name=kit.author_name if kit else author_name,
+        handle=kit.handle if kit else handle,
         avatar_url=imported.avatar_url or "",
         source_url=source_url,
     )
+    if kit and kit.avatar:
+        thread.avatar.name = copy_stored(str(kit.avatar.name), folder="avatars")
+        thread.save(update_fields=["avatar"])
     posts = Post.objects.bulk_create(
         Post(thread=thread, position=index, text=text) for index, text in enumerate(texts, start=1)
     )
@@ -135,12 +154,20 @@ def thread_update(
     changes: dict[str, str],
     posts: Sequence[PostEdit] | None = None,
     arrangement: dict[str, Any] | None = None,
+    style_draft: dict[str, Any] | None = None,
 ) -> Thread:
     """Change a thread's fields and, when `posts` is given, make its posts
     exactly that list, in that order: kept, edited, added; others removed.
     An `arrangement` (Carousel Studio's) is checked against the posts as
-    they are then."""
+    they are then. A `style_draft` (the editor's current style) is
+    validated as a style document and kept whole; {} clears it."""
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if style_draft is not None:
+        thread.style_draft = (
+            style_validate(style_draft, field="style_draft", fonts=font_families(user=thread.owner))
+            if style_draft
+            else {}
+        )
     for field in THREAD_FIELDS:
         if field in changes:
             value = changes[field]
@@ -206,6 +233,54 @@ def post_edit_text(*, post: Post, text: str) -> Post:
 
 
 @transaction.atomic
+def post_move(*, post: Post, position: int) -> Post:
+    """Move one post to `position` (from 1); those between shift by one.
+    The thread's saved arrangement follows its posts: a slide edit or a
+    break made on a post stays with that post, and a carousel's own order
+    of chosen posts stays its own."""
+    thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+    posts = list(Post.objects.filter(thread=thread).order_by("position"))
+    if not 1 <= position <= len(posts):
+        raise Invalid(f"must be a post number from 1 to {len(posts)}.", field="position")
+    moving = next(item for item in posts if item.pk == post.pk)
+    posts.remove(moving)
+    posts.insert(position - 1, moving)
+    moved = {item.position: number for number, item in enumerate(posts, start=1)}
+    # Out of the way first, so renumbering never collides (as in replace_posts).
+    Post.objects.filter(thread=thread).update(position=F("position") + settings.THREAD_MAX_POSTS + 1_000_000)
+    for number, item in enumerate(posts, start=1):
+        item.position = number
+    Post.objects.bulk_update(posts, ["position"])
+    thread.arrangement = arrangement_renumbered(thread.arrangement, moved)
+    thread.save(update_fields=["arrangement", "updated"])
+    return moving
+
+
+def arrangement_renumbered(arrangement: dict[str, Any], moved: dict[int, int]) -> dict[str, Any]:
+    """A saved arrangement with each post's old position replaced by its new
+    one (positions no post has any more stay, for `fitted` to drop)."""
+    if not arrangement:
+        return arrangement
+
+    def new(position: int) -> int:
+        return moved.get(position, position)
+
+    return {
+        **arrangement,
+        "posts": [new(position) for position in arrangement.get("posts", [])],
+        "keep": [new(position) for position in arrangement.get("keep", [])],
+        "breaks": sorted(
+            ({**spot, "post": new(spot["post"])} for spot in arrangement.get("breaks", [])),
+            key=lambda spot: (spot["post"], spot["paragraph"]),
+        ),
+        "slides": sorted(
+            ({**slide, "post": new(slide["post"])} for slide in arrangement.get("slides", [])),
+            key=lambda slide: (slide["post"], slide["slide"]),
+        ),
+    }
+
+
+@transaction.atomic
 def thread_delete(*, thread: Thread) -> None:
     files = list(PostImage.objects.filter(post__thread=thread).values_list("file", flat=True))
     delete_files_on_commit([*files, thread.avatar.name])
@@ -218,6 +293,17 @@ def thread_set_avatar(*, thread: Thread, upload: BinaryIO) -> Thread:
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     delete_files_on_commit([thread.avatar.name])
     thread.avatar.name = store_image(clean, folder="avatars")
+    thread.save(update_fields=["avatar", "updated"])
+    return thread
+
+
+@transaction.atomic
+def thread_remove_avatar(*, thread: Thread) -> Thread:
+    """Drop the uploaded avatar (exports then draw the author's initials);
+    the file goes once the change is committed."""
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    delete_files_on_commit([thread.avatar.name])
+    thread.avatar.name = ""
     thread.save(update_fields=["avatar", "updated"])
     return thread
 
@@ -272,7 +358,8 @@ def post_image_delete(*, image: PostImage) -> None:
 
 
 def validated_style(*, owner: User, style: object) -> dict:
-    document = style_validate(style, field="style")
+    """`style` checked for `owner`: their plan, and their own fonts allowed."""
+    document = style_validate(style, field="style", fonts=font_families(user=owner))
     style_check_plan(document, watermark_forced=owner.plan.watermark_forced, field="style")
     return document
 
@@ -317,6 +404,15 @@ def preset_delete(*, preset: StylePreset) -> None:
     if preset.is_builtin:
         raise Forbidden("Built-in presets are read-only.")
     preset.delete()
+
+
+@transaction.atomic
+def preset_remember(*, user: User, preset: StylePreset | None) -> None:
+    """Remember the preset `user` last applied in the editor (None: the
+    default look), which the editor starts from next time. The caller
+    found `preset` among those the user may see."""
+    User.objects.filter(pk=user.pk).update(last_preset=preset)
+    user.last_preset = preset
 
 
 @transaction.atomic

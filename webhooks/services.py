@@ -122,6 +122,13 @@ def endpoint_update(*, endpoint: Endpoint, changes: dict[str, Any]) -> Endpoint:
     return endpoint
 
 
+@transaction.atomic
+def endpoint_delete(*, endpoint: Endpoint) -> None:
+    """Stop posting to the endpoint; its delivery log goes with it, and a
+    delivery already queued finds no row and is not sent."""
+    endpoint.delete()
+
+
 # --- Deliveries ----------------------------------------------------------------------
 
 

@@ -33,9 +33,9 @@ def test_the_api_page_says_why_no_token_was_made(client, password):
     carol = UserFactory(email="carol@example.com", email_verified=False)
     client.force_login(carol)  # e.g. signed in through the admin
 
-    page = client.post("/api-keys/", {"action": "create", "name": "laptop"})
+    page = client.post("/api-keys/tokens/", {"name": "laptop"})
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert b"Verify your email address first" in page.content
     assert b"data-secret" not in page.content
     assert not ApiToken.objects.exists()

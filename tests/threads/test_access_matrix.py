@@ -4,6 +4,7 @@ The routes come from the URL resolver, so a new route that is not in MATRIX
 fails `test_every_route_is_in_the_matrix` until someone decides who may use it.
 """
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +13,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from brand.models import CustomFont
+from brand.services import font_add
 from rendering.models import Job
 from rendering.serializers import download_token
+from tests.brand.fontmaker import make_font
 from tests.factories import one_of_everything, png_bytes
 from threads.models import Post, PostImage, StylePreset, Thread
 from webhooks.models import Endpoint
@@ -38,11 +42,17 @@ MATRIX: dict[str, list[Case]] = {
     "thread-detail": [
         Case("get", lambda o: f"/api/v1/threads/{o['thread'].pk}/"),
         Case("patch", lambda o: f"/api/v1/threads/{o['thread'].pk}/", lambda: {"title": "changed"}),
+        Case(
+            "patch",
+            lambda o: f"/api/v1/threads/{o['thread'].pk}/",
+            lambda: {"style_draft": {"card": {"radius": 3}}, "preset": None},
+        ),
         Case("delete", lambda o: f"/api/v1/threads/{o['thread'].pk}/", owner_status=204),
     ],
     "thread-avatar": [
         Case("get", lambda o: f"/api/v1/threads/{o['thread'].pk}/avatar/"),
         Case("post", lambda o: f"/api/v1/threads/{o['thread'].pk}/avatar/", image_body, multipart=True),
+        Case("delete", lambda o: f"/api/v1/threads/{o['thread'].pk}/avatar/"),
     ],
     "post-images": [
         Case("post", lambda o: f"/api/v1/threads/{o['thread'].pk}/posts/1/images/", image_body, True, 201),
@@ -66,6 +76,7 @@ MATRIX: dict[str, list[Case]] = {
         Case("delete", lambda o: f"/api/v1/webhooks/{o['hook'].pk}/", owner_status=204),
     ],
     "webhook-deliveries": [Case("get", lambda o: f"/api/v1/webhooks/{o['hook'].pk}/deliveries/")],
+    "font": [Case("delete", lambda o: f"/api/v1/brand/fonts/{o['font'].pk}/", owner_status=204)],
     "preset-detail": [
         Case("get", lambda o: f"/api/v1/presets/{o['preset'].pk}/"),
         Case("patch", lambda o: f"/api/v1/presets/{o['preset'].pk}/", lambda: {"name": "changed"}),
@@ -73,7 +84,20 @@ MATRIX: dict[str, list[Case]] = {
     ],
 }
 # Collections answer only the caller's own rows; they are checked below.
-COLLECTIONS = {"thread-list", "thread-import", "preset-list", "job-list", "preview", "slides", "webhook-list"}
+# The brand kit and its pictures are the caller's own, found by no id.
+COLLECTIONS = {
+    *(
+        "thread-list",
+        "thread-import",
+        "preset-list",
+        "job-list",
+        "job-quote",
+        "preview",
+        "slides",
+        "webhook-list",
+    ),
+    *("brand", "brand-image", "fonts"),
+}
 
 
 def threads_api_route_names() -> set[str]:
@@ -81,7 +105,7 @@ def threads_api_route_names() -> set[str]:
         names: set[str] = set()
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                if pattern.namespace in ("threads-api", "rendering-api", "webhooks-api"):
+                if pattern.namespace in ("threads-api", "rendering-api", "webhooks-api", "brand-api"):
                     names |= {p.name for p in pattern.url_patterns if isinstance(p, URLPattern) and p.name}
                 names |= walk(pattern.url_patterns)
         return names
@@ -95,7 +119,8 @@ def test_every_route_is_in_the_matrix():
 
 @pytest.fixture
 def alices(alice):
-    return one_of_everything(alice)
+    font = font_add(owner=alice, upload=io.BytesIO(make_font("Alice Sans")))
+    return {**one_of_everything(alice), "font": font}
 
 
 def snapshot() -> list[Any]:
@@ -106,6 +131,7 @@ def snapshot() -> list[Any]:
         list(StylePreset.objects.values_list("id", "name", "style")),
         list(Job.objects.values_list("id", "status", "result")),
         list(Endpoint.objects.values_list("id", "url", "active")),
+        list(CustomFont.objects.values_list("id", "family", "file")),
     ]
 
 
@@ -159,6 +185,8 @@ def test_collections_show_only_the_callers_rows(api, bob, alices):
     assert threads["count"] == 0
     assert all(p["is_builtin"] for p in presets)
     assert api.get("/api/v1/jobs/").json()["count"] == 0
+    assert api.get("/api/v1/brand/fonts/").json() == []
+    assert api.get("/api/v1/brand/").json()["logo_url"] is None
 
 
 @pytest.mark.parametrize(
@@ -175,6 +203,13 @@ def test_collections_show_only_the_callers_rows(api, bob, alices):
         ("post", "/api/v1/render/slides/"),
         ("get", "/api/v1/webhooks/"),
         ("post", "/api/v1/webhooks/"),
+        ("post", "/api/v1/jobs/quote/"),
+        ("get", "/api/v1/brand/"),
+        ("patch", "/api/v1/brand/"),
+        ("get", "/api/v1/brand/logo/"),
+        ("post", "/api/v1/brand/logo/"),
+        ("get", "/api/v1/brand/fonts/"),
+        ("post", "/api/v1/brand/fonts/"),
     ],
 )
 def test_collections_need_a_signed_in_user(api, db, method, path):

@@ -101,12 +101,12 @@ def test_website_import_page_previews_then_saves(client, alice):
     client.force_login(alice)
     text = "1/ Plant in spring.\n\n2/ Water weekly."
 
-    preview = client.post("/threads/import/", {"format": "text", "content": text, "preview": ""})
+    preview = client.post("/threads/import/preview/", {"format": "text", "content": text})
     assert preview.status_code == 200
     assert b"Water weekly." in preview.content
     assert not Thread.objects.exists()
 
-    saved = client.post("/threads/import/", {"format": "text", "content": text, "save": ""}, follow=True)
+    saved = client.post("/threads/import/save/", {"format": "text", "content": text}, follow=True)
     thread = Thread.objects.get()
     assert saved.redirect_chain[-1][0] == f"/threads/{thread.pk}/"
     assert b"Plant in spring." in saved.content
@@ -116,9 +116,9 @@ def test_website_import_page_previews_then_saves(client, alice):
 def test_website_import_page_shows_errors(client, alice):
     client.force_login(alice)
 
-    response = client.post("/threads/import/", {"format": "json", "content": "{oops", "preview": ""})
+    response = client.post("/threads/import/preview/", {"format": "json", "content": "{oops"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"errorlist" in response.content
 
 
