@@ -1,24 +1,22 @@
 """The landing page, its example images, the dashboard, the plan page and
 house ads."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET
 
 from accounts.authentication import signed_in_user
 from accounts.models import Plan
 from accounts.selectors import usage_this_month
-from config.inputs import whole_number
 from frontend.models import HouseAd
 from frontend.views.common import job_rows
 from rendering.engine import renderer
 from rendering.engine.layout import PostInfo, ThreadInfo
 from rendering.selectors import jobs_of
-from threads import selectors, services
+from threads import selectors
 from threads.style import style_validate
 
 EXAMPLE_POSTS = (
@@ -60,16 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if request.method == "POST":
-        chosen = request.POST.get("delete", "")
-        thread = selectors.threads_of(user=user).filter(pk=whole_number(chosen) or 0).first()
-        if thread is not None:
-            services.thread_delete(thread=thread)
-            messages.success(request, f"“{thread.title}” was deleted.")
-        return redirect("frontend:dashboard")
     search = request.GET.get("q", "").strip()
     context = {
         "usage": usage_this_month(user=user),

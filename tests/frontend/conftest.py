@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -36,3 +38,24 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+def live_requests() -> list[threading.Thread]:
+    """The live server's threads still answering a request."""
+    return [thread for thread in threading.enumerate() if thread.name.endswith("(process_request_thread)")]
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, which on leaving the test first leaves the
+    site (so what pages save as they close, such as the editor's draft, is
+    sent now), closes its connections and waits for the live server to
+    answer what it was sent: the database is then flushed with no request
+    still writing to it."""
+    yield page
+    if not page.is_closed():
+        page.goto("about:blank")
+    page.context.close()  # and with it the connections kept alive
+    deadline = time.monotonic() + 10
+    while live_requests() and time.monotonic() < deadline:
+        time.sleep(0.02)

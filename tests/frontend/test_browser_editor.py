@@ -87,7 +87,7 @@ def test_pages_and_kinds(page: Page, editor):
     expect(page.locator("[data-page-label]")).to_have_text("1 / 2")
     second = preview_after(page, lambda: page.get_by_role("button", name="Next page").click())
     expect(page.locator("[data-page-label]")).to_have_text("2 / 2")
-    slide = preview_after(page, lambda: page.get_by_role("button", name="Carousel").click())
+    slide = preview_after(page, lambda: page.get_by_role("radio", name="Carousel").check())
 
     assert second != editor["first"]
     assert Image.open(io.BytesIO(slide)).size == (1080, 1350)
@@ -96,7 +96,7 @@ def test_pages_and_kinds(page: Page, editor):
 
 def test_ctrl_s_exports_with_the_last_settings(page: Page, editor, cluster):
     cluster()
-    page.get_by_label("Export as").select_option("thread")
+    preview_after(page, lambda: page.get_by_role("radio", name="Thread image").check())
     page.get_by_label("Format").select_option("png")
     preview_after(page, lambda: slide(page, "#radius", "8"))
 
@@ -108,7 +108,7 @@ def test_ctrl_s_exports_with_the_last_settings(page: Page, editor, cluster):
     assert Image.open(io.BytesIO(content)).size[0] == 600
     expect(page.locator("[data-export-status]")).to_contain_text("is ready")
     page.reload()
-    expect(page.get_by_label("Export as")).to_have_value("thread")
+    expect(page.get_by_role("radio", name="Thread image")).to_be_checked()
 
 
 def test_save_a_preset_and_load_it_again(page: Page, editor):
@@ -130,7 +130,7 @@ def test_save_a_preset_and_load_it_again(page: Page, editor):
 
 
 def test_carousel_layout_controls_change_the_slide(page: Page, editor):
-    page.get_by_role("button", name="Carousel").click()
+    page.get_by_role("radio", name="Carousel").check()
     expect(page.locator("[data-page-label]")).to_have_text("1 / 4")
     page.locator("summary", has_text="Carousel layout").click()
     top = preview_after(page, lambda: page.get_by_role("button", name="Next page").click())

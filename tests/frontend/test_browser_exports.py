@@ -60,7 +60,7 @@ def test_a_refused_export_says_why_on_the_form(page: Page, live_server):
     page.get_by_label("Format").select_option("pdf")
     page.get_by_role("button", name="Export").click()
 
-    expect(page.get_by_text("a cards export is one of png, jpeg, webp, zip.")).to_be_visible()
+    expect(page.get_by_text("Cards come as PNG, JPEG, WebP or ZIP; PDF is for carousels.")).to_be_visible()
 
 
 def test_a_bulk_export_of_three_threads_reaches_100_percent(page: Page, live_server, cluster):
@@ -77,7 +77,7 @@ def test_a_bulk_export_of_three_threads_reaches_100_percent(page: Page, live_ser
     page.get_by_role("button", name="Export", exact=True).click()
 
     row = page.locator("tr[data-job]").first
-    expect(row).to_contain_text("bulk (carousel, cards)")
+    expect(row).to_contain_text("3 threads · carousel, cards · PNG")
     expect(row.get_by_role("progressbar")).to_have_attribute("value", "100", timeout=90_000)
     expect(row.locator("[data-field=count]")).to_have_text("3/3")
     expect(row.get_by_role("link", name="Download")).to_be_visible()

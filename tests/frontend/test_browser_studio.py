@@ -51,7 +51,13 @@ def test_layout_controls_pack_short_posts_and_fit_the_text(page: Page, live_serv
     page.get_by_label("Short posts share a slide").check()
     expect(page.locator("[data-count]")).to_have_text("3 slides")
 
-    with page.expect_request(lambda request: "/render/preview/" in request.url) as asked:
+    # The strip may still be fetching slides of the packed layout: wait for one of the new style.
+    with page.expect_request(
+        lambda request: (
+            "/render/preview/" in request.url
+            and request.post_data_json["style"]["card"].get("align") == "center"
+        )
+    ) as asked:
         page.get_by_label("Text size").select_option("slide")
         page.get_by_label("Content").select_option("center")
     expect(page.locator("[data-fit-range]")).to_be_visible()

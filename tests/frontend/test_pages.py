@@ -15,7 +15,7 @@ def signed_in(client, alice):
 
 
 def test_a_new_token_shows_its_secret_once_and_works(signed_in, alice, api):
-    created = signed_in.post("/api-keys/", {"action": "create", "name": "laptop"})
+    created = signed_in.post("/api-keys/tokens/", {"name": "laptop"})
     page = created.content.decode()
     secret = page.split("data-secret>")[1].split("<")[0]
     again = signed_in.get("/api-keys/").content.decode()
@@ -33,17 +33,23 @@ def test_revoking_a_token_stops_it_and_others_tokens_are_out_of_reach(signed_in,
     mine, _ = token_create(user=alice, name="mine")
     theirs, _ = token_create(user=bob, name="theirs")
 
-    signed_in.post("/api-keys/", {"action": "revoke", "token": str(theirs.pk)})
-    signed_in.post("/api-keys/", {"action": "revoke", "token": "abc"})
-    signed_in.post("/api-keys/", {"action": "revoke", "token": str(mine.pk)})
+    other = signed_in.post(f"/api-keys/tokens/{theirs.pk}/revoke/")
+    asked = signed_in.get(f"/api-keys/tokens/{mine.pk}/")
+    kept = list(ApiToken.objects.order_by("name").values_list("name", flat=True))
+    revoked = signed_in.post(f"/api-keys/tokens/{mine.pk}/revoke/")
 
+    assert other.status_code == 404
+    assert asked.status_code == 200
+    assert "401 Unauthorized" in asked.content.decode()
+    assert kept == ["mine", "theirs"], "asking revokes nothing"
+    assert revoked.status_code == 302
     assert list(ApiToken.objects.values_list("name", flat=True)) == ["theirs"]
 
 
 def test_a_token_needs_a_name(signed_in):
-    response = signed_in.post("/api-keys/", {"action": "create", "name": ""})
+    response = signed_in.post("/api-keys/tokens/", {"name": ""})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This field is required." in response.content.decode()
 
 
@@ -63,9 +69,9 @@ def test_presets_page_lists_and_deletes_only_ones_own(signed_in, alice, bob):
     builtin = StylePreset.objects.filter(owner=None).first()
 
     page = signed_in.get("/presets/").content.decode()
-    signed_in.post("/presets/", {"preset": str(theirs.pk)})
-    signed_in.post("/presets/", {"preset": str(builtin.pk)})
-    signed_in.post("/presets/", {"preset": str(mine.pk)})
+    assert signed_in.post(f"/presets/{theirs.pk}/delete/").status_code == 404
+    assert signed_in.post(f"/presets/{builtin.pk}/delete/").status_code == 404
+    assert signed_in.post(f"/presets/{mine.pk}/delete/").status_code == 302
 
     assert "Mine" in page
     assert "Theirs" not in page
@@ -93,9 +99,8 @@ def test_dashboard_search_and_delete(signed_in, alice, bob):
     theirs = thread_with_posts(bob, "z", title="Bob's")
 
     found = signed_in.get("/dashboard/", {"q": "garden"}).content.decode()
-    signed_in.post("/dashboard/", {"delete": str(drop.pk)})
-    signed_in.post("/dashboard/", {"delete": str(theirs.pk)})
-    signed_in.post("/dashboard/", {"delete": "nope"})
+    assert signed_in.post(f"/threads/{drop.pk}/delete/").status_code == 302
+    assert signed_in.post(f"/threads/{theirs.pk}/delete/").status_code == 404
 
     assert "Gardening notes" in found
     assert "Old draft" not in found
@@ -119,17 +124,18 @@ def test_the_landing_examples_are_drawn_by_the_renderer(client):
 def test_the_api_page_adds_webhooks_and_shows_their_deliveries(signed_in, alice):
     from webhooks.models import Delivery, Endpoint
 
-    added = signed_in.post("/api-keys/", {"action": "add-hook", "url": "https://127.0.0.1/hook"})
-    refused = signed_in.post("/api-keys/", {"action": "add-hook", "url": "ftp://example.com"})
+    added = signed_in.post("/api-keys/webhooks/", {"url": "https://127.0.0.1/hook"})
+    refused = signed_in.post("/api-keys/webhooks/", {"url": "ftp://example.com"})
     hook = Endpoint.objects.get()
     Delivery.objects.create(
         endpoint=hook, event="job.succeeded", payload={}, status="succeeded", answer="2xx"
     )
     page = signed_in.get("/api-keys/").content.decode()
-    signed_in.post("/api-keys/", {"action": "delete-hook", "hook": str(hook.pk)})
+    signed_in.post(f"/api-keys/webhooks/{hook.pk}/delete/")
 
     assert added.status_code == 302
-    assert "url: must be an https:// address." in refused.content.decode()
+    assert refused.status_code == 400
+    assert "Address must be an https:// address." in refused.content.decode()
     assert "https://127.0.0.1/hook" in page
     assert "job.succeeded" in page
     assert "<td>2xx</td>" in page

@@ -5,7 +5,9 @@
 // whole, cover and end shown). The arrangement is the Studio's state: each
 // change is a step that can be undone, re-renders the strip and is saved
 // with the thread, so exports and a reload find it as it was left.
-import { api, exportAndDownload, placeholdersChoice, previewImage } from "./client.js";
+import { api, exportAndDownload, placeholdersChoice, slowDownText } from "./client.js";
+import { dragToReorder } from "./reorder.js";
+import { SlideStrip } from "./strip.js";
 
 const config = JSON.parse(document.getElementById("studio-config").textContent);
 const root = document.querySelector("[data-studio]");
@@ -166,8 +168,17 @@ function setTicked(next, position, on) {
 }
 
 function move(next, index, step) {
-  const [position] = next.order.splice(index, 1);
-  next.order.splice(index + step, 0, position);
+  moveTo(next, next.order[index], next.order[index + step]);
+}
+
+// `position` takes `target`'s place in the order (dragged onto it, or moved
+// one step past it); the posts between shift by one.
+function moveTo(next, position, target) {
+  const from = next.order.indexOf(position);
+  const to = next.order.indexOf(target);
+  if (from < 0 || to < 0 || from === to) return;
+  next.order.splice(from, 1);
+  next.order.splice(to, 0, position);
   next.arrangement.posts = next.order.filter((each) => next.arrangement.posts.includes(each));
 }
 
@@ -232,8 +243,8 @@ function postItem(position, index, ticked) {
   const moveBy = (step) => () => change((next) => move(next, index, step));
   return el(
     "li",
-    {},
-    el("label", { className: "inline" }, box, ` ${position}. ${post.text || "(empty)"}`),
+    { draggable: true, "data-position": position, title: "Drag to move, or use the arrows" },
+    el("label", { className: "inline", dir: "auto" }, box, ` ${position}. ${post.text || "(empty)"}`),
     arrow("↑", `Move post ${position} up`, index === 0, `up-${position}`, moveBy(-1)),
     arrow("↓", `Move post ${position} down`, index === last, `down-${position}`, moveBy(1)),
   );
@@ -261,14 +272,39 @@ function drawHidden() {
   if (hadFocus) panelHeading.focus();
 }
 
-// --- Rendering: the slides' descriptions, then each page's image -------------------
+// --- Rendering: the slides' descriptions, then the images in view -------------------
 
 let pages = []; // /render/slides/ as last shown
 let current = 1;
 let want = null; // the slide to select once the next render lands
 let timer = null;
 let controller = null;
-const urls = [];
+// What the status line says: a problem, else a rate limit's wait, else
+// whether slides are still coming.
+const status = { problem: "", waiting: 0, laying: false, drawing: false };
+
+const slideStrip = new SlideStrip(strip, {
+  previewUrl: config.urls.preview,
+  describe: (slide) => {
+    const name = `Slide ${slide.page} of ${pages.length}`;
+    return { name, label: `${name}: ${shows(slide)}`, edited: edited(slide) };
+  },
+  choose: (page) => choose(page),
+  selected: (url, slide) => {
+    if (url) selected.src = url;
+    else selected.removeAttribute("src");
+    selected.alt = slide.alt || `Slide ${slide.page}`;
+  },
+  busy: (yes) => say({ drawing: yes }),
+  onWait: (seconds) => say({ waiting: seconds }),
+  onError: (error) => say({ problem: error.message }),
+});
+
+function say(changes) {
+  Object.assign(status, changes);
+  const { problem, waiting, laying, drawing } = status;
+  statusLine.textContent = problem || (waiting ? slowDownText(waiting) : laying || drawing ? "Rendering slides…" : "");
+}
 
 function styled() {
   const size = root.querySelector('input[name="size"]:checked').value;
@@ -325,39 +361,35 @@ function asked() {
   };
 }
 
-// One render in flight: a newer one cancels it, so the latest wins. The
-// strip changes only once every image is in, descriptions and images alike.
+// One layout in flight: a newer one cancels it, so the latest wins. The
+// strip then fetches only the images in view that changed.
 async function refresh() {
   controller?.abort();
   controller = new AbortController();
   const { signal } = controller;
   const body = asked();
-  statusLine.textContent = "Rendering slides…";
+  say({ problem: "", laying: true });
   panel.setAttribute("aria-busy", "true");
   try {
-    const { slides } = await api(config.urls.slides, { method: "POST", body, signal });
-    const images = [];
-    for (const slide of slides) {
-      const image = await previewImage(config.urls.preview, { ...body, page: slide.page, format: "jpeg" }, signal);
-      images.push(image.blob);
-    }
+    const onWait = (seconds) => say({ waiting: seconds });
+    const { slides } = await api(config.urls.slides, { method: "POST", body, signal, onWait });
     if (signal.aborted) return;
-    show(slides, images);
-    statusLine.textContent = "";
+    show(slides, body);
   } catch (error) {
-    if (error.name !== "AbortError") statusLine.textContent = error.message;
+    if (error.name !== "AbortError") say({ problem: error.message });
   } finally {
-    if (!signal.aborted) panel.removeAttribute("aria-busy");
+    if (!signal.aborted) {
+      panel.removeAttribute("aria-busy");
+      say({ laying: false });
+    }
   }
 }
 
-function show(slides, images) {
+function show(slides, body) {
   const key = want ?? keyOf(pages[current - 1]);
   want = null;
   pages = slides;
-  for (const url of urls.splice(0)) URL.revokeObjectURL(url);
-  urls.push(...images.map((blob) => URL.createObjectURL(blob)));
-  strip.replaceChildren(...slides.map(thumb));
+  slideStrip.show(slides, body, root.querySelector('input[name="size"]:checked').dataset.ratio);
   root.querySelector("[data-count]").textContent = `${slides.length} slides`;
   select(find(key) ?? Math.min(current, slides.length));
 }
@@ -391,17 +423,6 @@ function listed(items) {
   return items.length < 2 ? `${items[0]}` : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
-function thumb(slide) {
-  const name = `Slide ${slide.page} of ${pages.length}`;
-  const pick = button(
-    [el("img", { src: urls[slide.page - 1], alt: "" })],
-    { className: "thumb", "aria-label": `${name}: ${shows(slide)}` },
-    () => choose(slide.page),
-  );
-  if (edited(slide)) pick.append(el("span", { className: "thumb-mark", "aria-hidden": "true" }, "✎"));
-  return el("div", { role: "listitem", "aria-label": name }, pick);
-}
-
 // A slide the user chose: what the panel said of the last one goes.
 function choose(page) {
   note.textContent = "";
@@ -410,25 +431,39 @@ function choose(page) {
 
 function select(page) {
   current = page;
+  slideStrip.select(page);
+  drawPanel(pages[page - 1]);
+}
+
+// Posts move by dragging, in the list or by their slides in the strip;
+// the arrows beside each post, and Alt+← → on a slide, do the same.
+dragToReorder(postsList, {
+  itemSelector: "li[data-position]",
+  keyOf: (item) => Number(item.dataset.position),
+  onMove: (position, target) => change((next) => moveTo(next, position, target)),
+});
+dragToReorder(strip, {
+  itemSelector: "[data-post]",
+  keyOf: (item) => Number(item.dataset.post) || null,
+  onMove: (position, target) => change((next) => moveTo(next, position, target)),
+});
+
+function movePostOf(page, step) {
   const slide = pages[page - 1];
-  selected.src = urls[page - 1];
-  selected.alt = slide.alt || `Slide ${page}`;
-  strip.querySelectorAll(".thumb").forEach((each, index) => each.setAttribute("aria-current", index + 1 === page));
-  scrollIntoStrip(strip.children[page - 1]);
-  drawPanel(slide);
+  if (slide?.role !== "post" || slide.posts.length !== 1) return;
+  const index = state.order.indexOf(slide.posts[0]);
+  if (state.order[index + step] === undefined) return;
+  change((next) => move(next, index, step));
 }
 
-// Only the strip scrolls: scrollIntoView would also scroll the page.
-function scrollIntoStrip(item) {
-  const { offsetLeft: left, offsetWidth: width } = item;
-  if (left < strip.scrollLeft || left + width > strip.scrollLeft + strip.clientWidth) {
-    strip.scrollLeft = left - (strip.clientWidth - width) / 2;
-  }
-}
-
-// ← → move along the strip while a slide has the focus.
+// ← → move along the strip while a slide has the focus; Alt+← → move its post.
 strip.addEventListener("keydown", (event) => {
   const step = { ArrowLeft: -1, ArrowRight: 1 }[event.key];
+  if (step && event.altKey) {
+    event.preventDefault();
+    movePostOf(current, step);
+    return;
+  }
   const page = current + (step ?? 0);
   if (!step || page < 1 || page > pages.length) return;
   event.preventDefault();
@@ -604,7 +639,10 @@ async function save() {
   const body = sent();
   const wanted = JSON.stringify(body);
   try {
-    if (wanted !== saved) await api(config.urls.thread, { method: "PATCH", body: { arrangement: body } });
+    if (wanted !== saved) {
+      const onWait = (seconds) => sayState(slowDownText(seconds));
+      await api(config.urls.thread, { method: "PATCH", body: { arrangement: body }, onWait });
+    }
     saved = wanted;
     if (JSON.stringify(sent()) === wanted) sayState("Saved");
   } catch (error) {
