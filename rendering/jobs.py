@@ -45,7 +45,7 @@ from config.errors import Conflict, Invalid, NotFound, QuotaExceeded
 from config.redis_client import redis_client
 from rendering import adapters, dedupe
 from rendering.engine import outputs, renderer
-from rendering.engine.vocabulary import IMAGE_FORMATS, KIND_FORMATS, KINDS
+from rendering.engine.vocabulary import IMAGE_FORMATS, KIND_FORMATS, KINDS, SCALE_WORDS, scale_value
 from rendering.models import Job, JobPart
 from rendering.signals import job_finished
 from threads.arrangement import engine_arrangement, paragraph_counts
@@ -85,7 +85,7 @@ class JobRequest:
     kind: str
     threads: Sequence[int] | str  # ids, or "all" (bulk)
     format: str
-    scale: int = 1
+    scale: float = 1
     kinds: Sequence[str] = ()
     preset: int | None = None
     style: dict[str, Any] | None = None
@@ -126,7 +126,7 @@ class CheckedRequest:
     kind: str
     format: str
     kinds: list[str]
-    scale: int
+    scale: float
     thread_ids: list[int]
     style: dict[str, Any]
     preset: StylePreset | None
@@ -275,12 +275,16 @@ def checked_kind_and_format(request: JobRequest) -> tuple[str, str, list[str]]:
     return request.kind, request.format, kinds
 
 
-def checked_scale(scale: object, plan_max: int) -> int:
-    if isinstance(scale, bool) or not isinstance(scale, int) or not 1 <= scale <= 3:
-        raise Invalid("must be 1, 2 or 3.", field="scale")
-    if scale > plan_max:
+def checked_scale(scale: object, plan_max: int) -> float:
+    """`scale` as the engine takes it (an int when whole): one of
+    DRAWN_SCALES, up to the plan's maximum (below 1 always)."""
+    try:
+        value = scale_value(scale)
+    except ValueError:
+        raise Invalid(f"must be one of {SCALE_WORDS}.", field="scale") from None
+    if value > max(plan_max, 1):
         raise Invalid(f"your plan exports at up to {plan_max}×; upgrade for more.", field="scale")
-    return scale
+    return value
 
 
 def checked_threads(user: User, request: JobRequest, plan_bulk_max: int) -> list[int]:

@@ -50,7 +50,7 @@ class Job(models.Model):
         default=dict, blank=True, help_text="Carousels: posts chosen and ordered, cover title, end line."
     )
     format = models.CharField(max_length=5)
-    scale = models.PositiveSmallIntegerField(default=1)
+    scale = models.FloatField(default=1)  # one of DRAWN_SCALES: 0.5 … 3
     watermark_forced = models.BooleanField(default=True)
     placeholders = models.CharField(
         max_length=4,

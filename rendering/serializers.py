@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api import ObjectField
-from rendering.engine.vocabulary import KINDS
+from rendering.engine.vocabulary import DRAWN_SCALES, KINDS, SCALE_WORDS, scale_value
 from rendering.models import Job
 
 DOWNLOAD_SALT = "rendering.job-download"
@@ -40,6 +40,23 @@ def download_token_owner(token: str, job_id: int) -> int | None:
 )
 class ThreadsField(serializers.JSONField):
     pass
+
+
+@extend_schema_field({"type": "number", "enum": list(DRAWN_SCALES)})
+class ScaleField(serializers.Field):
+    """A scale the engine draws at: 1, 2 or 3, or a fraction (0.5, 0.75,
+    1.5, 2.5); a whole one reads back as an int (1, not 1.0)."""
+
+    default_error_messages = {"invalid": f"Must be one of {SCALE_WORDS}."}
+
+    def to_internal_value(self, data: Any) -> float:
+        try:
+            return scale_value(data)
+        except ValueError:
+            self.fail("invalid")
+
+    def to_representation(self, value: Any) -> float:
+        return int(value) if value == int(value) else float(value)
 
 
 PLACEHOLDERS_HELP = (
@@ -78,8 +95,11 @@ class JobCreateSerializer(serializers.Serializer):
         help_text="Bulk: what each thread becomes (default carousel).",
     )
     format = serializers.CharField(help_text="png, jpeg, webp, pdf (carousels) or zip.")
-    scale = serializers.IntegerField(
-        required=False, default=1, help_text="1, 2 or 3, up to your plan's limit."
+    scale = ScaleField(
+        required=False,
+        default=1,
+        help_text=f"{SCALE_WORDS}: 1, 2 or 3 up to your plan's limit, the fractions always "
+        "(a preview at scale s is byte for byte page N of an export at s).",
     )
     preset = serializers.IntegerField(required=False, help_text="A preset id (yours or built-in).")
     style = ObjectField(  # type: ignore[assignment]
@@ -115,6 +135,7 @@ class JobSerializer(serializers.ModelSerializer):
     result = serializers.SerializerMethodField()
     queued_ms = serializers.SerializerMethodField(help_text="From creation to the first worker taking it.")
     run_ms = serializers.SerializerMethodField(help_text="From starting to finishing.")
+    scale = ScaleField(read_only=True)
     warnings = JobWarningSerializer(
         many=True,
         read_only=True,
@@ -233,7 +254,11 @@ class PreviewSerializer(serializers.Serializer):
         choices=Job.Placeholders.choices, default=Job.Placeholders.KEEP, help_text=PLACEHOLDERS_HELP
     )
     format = serializers.ChoiceField(choices=["png", "jpeg", "webp"], default="png")
-    scale = serializers.IntegerField(default=1, min_value=1, max_value=3)
+    scale = ScaleField(
+        default=1,
+        help_text=f"{SCALE_WORDS}: a fraction draws the page at display size (the pages of 1×, "
+        "every length times the scale), byte for byte page N of an export at that scale.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "thread" not in attrs and "thread_data" not in attrs:

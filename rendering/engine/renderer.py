@@ -37,7 +37,7 @@ from rendering.engine.text import fonts
 from rendering.engine.text.bidi import CONTROLS
 from rendering.engine.text.language import document_language
 from rendering.engine.text.runs import Measurer
-from rendering.engine.vocabulary import FAMILIES, FORMATS, IMAGE_FORMATS, KINDS, SCALES
+from rendering.engine.vocabulary import FAMILIES, FORMATS, IMAGE_FORMATS, KINDS, SCALES, scale_value, scaled
 
 
 class RenderRefused(ValueError):
@@ -186,6 +186,50 @@ def laid_out(data: RenderInput, spec: Spec, kind: str, limits: Limits | None, ke
     return pages
 
 
+def pages_at(
+    data: RenderInput,
+    style: dict[str, Any],
+    kind: str,
+    scale: float,
+    watermark_forced: bool,
+    limits: Limits | None,
+    key: str,
+) -> tuple[Spec, list[Page]]:
+    """The spec to paint with at `scale` and the pages it paints. A whole
+    scale lays out at its own pixels (as it always has); a fraction (the
+    editor's preview at display size) takes the pages laid out at 1× with
+    every length times `scale`, so it has exactly the pages, lines and
+    breaks of 1×, whatever its own pixels would round to."""
+    scale = scale_value(scale)
+    spec = with_fonts(spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced), data)
+    if isinstance(scale, int):
+        return spec, laid_out(data, spec, kind, limits, key)
+    whole = with_fonts(spec_from_style(style, kind=kind, scale=1, watermark_forced=watermark_forced), data)
+    return spec, [scaled_page(page, scale) for page in laid_out(data, whole, kind, limits, key)]
+
+
+def scaled_page(page: Page, scale: float) -> Page:
+    """`page` (laid out at 1×) at `scale`: its size as `output_size` rounds
+    it, every box's position and length times `scale`."""
+
+    def box_at(box: Any) -> Any:
+        lengths = ("x", "y", "width", "height", "radius", "diameter")
+        changes = {name: getattr(box, name) * scale for name in lengths if hasattr(box, name)}
+        if isinstance(box, TextBox):
+            changes["line"] = replace(box.line, width=box.line.width * scale)
+            if box.size is not None:
+                changes["size"] = box.size * scale
+        return replace(box, **changes)
+
+    return replace(
+        page,
+        width=scaled(page.width, scale),
+        height=scaled(page.height, scale),
+        card=(page.card[0] * scale, page.card[1] * scale, page.card[2] * scale, page.card[3] * scale),
+        boxes=tuple(box_at(box) for box in page.boxes),
+    )
+
+
 def room_problem(style: dict[str, Any], *, kind: str) -> Unrenderable | None:
     """What in `style` (validated section by section) leaves no room to
     draw `kind` at any scale: every length scales alike, but each scale
@@ -237,7 +281,7 @@ def render(
     style: dict[str, Any],
     kind: str,
     fmt: str,
-    scale: int = 1,
+    scale: float = 1,
     watermark_forced: bool = True,
     progress: Callable[[int, int], None] | None = None,
     limits: Limits = Limits(),
@@ -250,8 +294,7 @@ def render(
         raise RenderRefused(f"must be one of {', '.join(KINDS)}.", field="kind")
     if fmt not in FORMATS or (fmt == "pdf" and kind != "carousel"):
         raise RenderRefused("must be png, jpeg, webp or zip (pdf for carousels).", field="format")
-    spec = with_fonts(spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced), data)
-    pages = lay_out(data, spec, kind, limits)
+    spec, pages = pages_at(data, style, kind, scale, watermark_forced, limits, "")
     check_size(pages, limits)
     # Each page is encoded as soon as it is painted, so a render holds one
     # raster at a time whatever the number of slides.
@@ -362,7 +405,7 @@ def render_page(
     kind: str,
     page: int,
     fmt: str = "png",
-    scale: int = 1,
+    scale: float = 1,
     watermark_forced: bool = True,
     limits: Limits = Limits(),
     layout_key: str = "",
@@ -375,8 +418,7 @@ def render_page(
         raise RenderRefused(f"must be one of {', '.join(KINDS)}.", field="kind")
     if fmt not in IMAGE_FORMATS:
         raise RenderRefused(f"must be one of {', '.join(IMAGE_FORMATS)}.", field="format")
-    spec = with_fonts(spec_from_style(style, kind=kind, scale=scale, watermark_forced=watermark_forced), data)
-    pages = laid_out(data, spec, kind, limits, layout_key)
+    spec, pages = pages_at(data, style, kind, scale, watermark_forced, limits, layout_key)
     if not 1 <= page <= len(pages):
         raise RenderRefused(f"must be between 1 and {len(pages)}.", field="page")
     chosen = pages[page - 1]

@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from rendering.engine.vocabulary import FAMILIES, output_size
+from rendering.engine.vocabulary import FAMILIES, output_size, scale_value
 
 # Fixed frames (carousel slides, framed cards) are 1080 pixels wide at
 # scale 1, and the style's CSS pixels count double there, so 16 px text
@@ -125,10 +125,16 @@ def mix(first: str, second: str, share: float) -> str:
     return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(a, b, strict=True))
 
 
-def spec_from_style(style: dict[str, Any], *, kind: str, scale: int, watermark_forced: bool = False) -> Spec:
+def spec_from_style(
+    style: dict[str, Any], *, kind: str, scale: float, watermark_forced: bool = False
+) -> Spec:
     """`style` (validated) for one render; `watermark_forced`: the free plan's
-    exports always carry the watermark, whatever the style says."""
+    exports always carry the watermark, whatever the style says. `scale`:
+    one of DRAWN_SCALES; at a fraction every length is the style's times
+    the unit, as at the whole scales, and the page's pixels are
+    `output_size`'s."""
     width, height = output_size(kind, style["canvas"]["size"], scale)
+    scale = scale_value(scale)
     framed = height is not None
     unit = scale * (CAROUSEL_ZOOM if framed else 1)
     background = style["canvas"]["background"]

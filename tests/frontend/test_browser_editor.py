@@ -90,7 +90,8 @@ def test_pages_and_kinds(page: Page, editor):
     slide = preview_after(page, lambda: page.get_by_role("radio", name="Carousel").check())
 
     assert second != editor["first"]
-    assert Image.open(io.BytesIO(slide)).size == (1080, 1350)
+    # Drawn at display size: a 1080-wide slide shown 540 CSS px wide at 100 %.
+    assert Image.open(io.BytesIO(slide)).size == (540, 675)
     expect(page.locator("[data-page-label]")).to_have_text("1 / 4")
 
 
@@ -139,5 +140,5 @@ def test_carousel_layout_controls_change_the_slide(page: Page, editor):
     packed = preview_after(page, lambda: page.get_by_label("Short posts share a slide").check())
 
     assert len({top, fitted, centred}) == 3
-    assert Image.open(io.BytesIO(packed)).size == (1080, 1350)
+    assert Image.open(io.BytesIO(packed)).size == (540, 675)  # drawn at display size (issue 15)
     expect(page.locator("[data-page-label]")).to_have_text("2 / 3")
