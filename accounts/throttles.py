@@ -454,3 +454,22 @@ class RateLimitHeadersMiddleware:
             for name, value in zip(("Limit", "Remaining", "Reset"), limit, strict=True):
                 response[f"X-RateLimit-{name}"] = str(value)
         return response
+
+
+# --- Trying the editor before signing up ------------------------------------------------
+
+
+def trial_preview_wait(request: HttpRequest) -> tuple[float, str]:
+    """Seconds a visitor's address must wait for its next trial preview (0:
+    none) and the limit it is over: THROTTLE_TRIAL_PREVIEW a minute and
+    THROTTLE_TRIAL_PREVIEW_DAY a day, per address (visitors have no account)."""
+    ip = client_ip(request)
+    for rule, setting in (
+        ("trial-preview-ip", settings.THROTTLE_TRIAL_PREVIEW),
+        ("trial-preview-ip-day", settings.THROTTLE_TRIAL_PREVIEW_DAY),
+    ):
+        rate = rate_of(setting)
+        wait = over(rule, ip, hit=True, rate=rate)
+        if wait:
+            return wait, f"Too many previews: trying it out allows {rate.described('previews')} per address."
+    return 0.0, ""

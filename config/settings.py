@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "rendering",
     "webhooks",
     "brand",
+    "trials",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,7 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-jobs": {"task": "rendering.reconcile", "schedule": JOB_RECONCILE_EVERY},
     "reconcile-webhooks": {"task": "webhooks.reconcile", "schedule": JOB_RECONCILE_EVERY},
     "clean-up-jobs": {"task": "rendering.clean_up", "schedule": 3600.0},
+    "clean-up-trial-drafts": {"task": "trials.clean_up", "schedule": 3600.0},
 }
 
 # --- Storage --------------------------------------------------------------------
@@ -385,6 +387,11 @@ RATE_LIMITS = {
 # studio re-renders slides as the user types. Apart from the plan's API
 # requests a minute; "N/period" as RATE_LIMITS (accounts.throttles).
 THROTTLE_PREVIEW = env.str("THROTTLE_PREVIEW", default="600/min")
+# Visitors trying the editor before signing up (trials/), per address.
+THROTTLE_TRIAL_PREVIEW = env.str("THROTTLE_TRIAL_PREVIEW", default="120/min")
+THROTTLE_TRIAL_PREVIEW_DAY = env.str("THROTTLE_TRIAL_PREVIEW_DAY", default="2000/d")
+# How long a visitor's trial draft lives before the clean-up deletes it.
+TRIAL_DRAFT_HOURS = env.int("TRIAL_DRAFT_HOURS", default=24)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend.views import account, brand, design, exports, pages, presets, threads
+from trials import views as trials
 
 app_name = "frontend"
 
@@ -8,6 +9,12 @@ app_name = "frontend"
 urlpatterns = [
     path("", pages.home, name="home"),
     path("examples/<int:number>.png", pages.example_image, name="example"),
+    # Trying the editor before signing up (trials/): the session's draft.
+    path("trial/", trials.trial_start, name="trial-start"),
+    path("trial/editor/", design.trial_editor, name="trial-editor"),
+    path("trial/preview/", trials.trial_preview, name="trial-preview"),
+    path("trial/style/", trials.trial_style, name="trial-style"),
+    path("trial/claim/", trials.trial_claim, name="trial-claim"),
     path("dashboard/", pages.dashboard, name="dashboard"),
     path("threads/import/", threads.thread_import, name="thread-import"),
     path("threads/import/preview/", threads.thread_import_preview, name="thread-import-preview"),

@@ -101,7 +101,7 @@ def asked(
     fmt: str,
     carousel: dict[str, Any] | None,
     placeholders: str,
-    scale: int,
+    scale: float,
 ) -> Asked:
     checked_scale(scale, user.plan.max_scale)
     checked_placeholders(placeholders)
@@ -141,10 +141,15 @@ def asked(
     return made({}, content, imported=imported)
 
 
-def preview(*, page: int, fmt: str, scale: int, **request: Any) -> tuple[renderer.RenderedPage, str]:
+def preview(*, page: int, fmt: str, scale: float, **request: Any) -> tuple[renderer.RenderedPage, str]:
     """The page and its content hash (the ETag). `request`: as `asked`
     takes it."""
-    what = asked(fmt=fmt, scale=scale, **request)
+    return rendered(asked(fmt=fmt, scale=scale, **request), page=page, fmt=fmt, scale=scale)
+
+
+def rendered(what: Asked, *, page: int, fmt: str, scale: float) -> tuple[renderer.RenderedPage, str]:
+    """The page of a checked request and its content hash, from the caches
+    or rendered now."""
     digest = what.digest(page=page, format=fmt, scale=scale)
     recent = RECENT.get(digest)
     if isinstance(recent, renderer.RenderedPage):
@@ -155,7 +160,7 @@ def preview(*, page: int, fmt: str, scale: int, **request: Any) -> tuple[rendere
         RECENT.put(digest, cached)
         return cached, digest
     try:
-        rendered = renderer.render_page(
+        made = renderer.render_page(
             data=what.data(),
             style=what.style,
             kind=what.kind,
@@ -168,9 +173,9 @@ def preview(*, page: int, fmt: str, scale: int, **request: Any) -> tuple[rendere
         )
     except renderer.RenderRefused as error:
         raise Invalid(error.message, field=error.field) from error
-    cache.set(cache_key, rendered, settings.PREVIEW_CACHE_SECONDS)
-    RECENT.put(digest, rendered)
-    return rendered, digest
+    cache.set(cache_key, made, settings.PREVIEW_CACHE_SECONDS)
+    RECENT.put(digest, made)
+    return made, digest
 
 
 def slides(**request: Any) -> list[dict[str, Any]]:

@@ -3,23 +3,27 @@ style and slide controls (their scripts do the rest through the API)."""
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.authentication import signed_in_user
-from accounts.models import User
+from accounts.models import Plan, User
 from brand.selectors import brand_kit_for, font_families
 from frontend.views.common import images_to_add_notes
 from rendering import jobs
 from rendering.engine.spec import CAROUSEL_ZOOM
-from rendering.engine.vocabulary import KIND_FORMATS, KINDS, SCALES, output_size
+from rendering.engine.vocabulary import DRAWN_SCALES, KIND_FORMATS, KINDS, SCALES, output_size
 from threads import selectors
 from threads.arrangement import SLIDE_TEXT_LIMIT
 from threads.models import StylePreset, Thread
 from threads.samples import is_sample
 from threads.style import FONTS, RANGES, default_style
+from trials.services import DraftGone, trial_draft_get
+from trials.views import SESSION_KEY, export_choice
 
 # The canvas sizes the editor offers for each kind, in the Size control's
 # order. A style may hold another (a preset made for a carousel, shown on
@@ -66,6 +70,8 @@ def thread_editor(request: HttpRequest, thread_id: int) -> HttpResponse:
         "sizes": {kind: size_choices(kind) for kind in KINDS},
         # A fixed frame's pixels are CAROUSEL_ZOOM to the editor's CSS pixel.
         "frameZoom": CAROUSEL_ZOOM,
+        # The preview is drawn at the first of these that matches the screen.
+        "previewScales": DRAWN_SCALES,
         "author": author_of(thread),
         "urls": {
             "preview": reverse("rendering-api:preview"),
@@ -77,6 +83,10 @@ def thread_editor(request: HttpRequest, thread_id: int) -> HttpResponse:
             "exports": reverse("frontend:exports"),
         },
     }
+    if request.GET.get("claimed"):
+        # Just claimed from a trial (trials.views.trial_claim): go on with the export asked for.
+        config["claimed"] = True
+        config["continueExport"] = export_choice(request.GET) or None
     kit = brand_kit_for(user=user)
     context = {
         "thread": thread,
@@ -91,6 +101,59 @@ def thread_editor(request: HttpRequest, thread_id: int) -> HttpResponse:
         "scales": [{"value": scale, "allowed": scale <= max_scale} for scale in SCALES],
         "ranges": style_ranges(),
         "images_to_add": images_to_add_notes(user, [(thread.pk, thread.title)]),
+    }
+    return render(request, "frontend/editor.html", context)
+
+
+def trial_editor(request: HttpRequest) -> HttpResponse:
+    """The visual editor for a visitor's trial draft (trials/): the same
+    page and script in trial mode, with no presets saved, no author panel,
+    previews from the draft (watermarked) and Export asking to sign up."""
+    if request.user.is_authenticated:
+        return redirect("frontend:trial-claim")
+    try:
+        draft = trial_draft_get(key=request.session.get(SESSION_KEY))
+    except DraftGone as error:
+        messages.info(request, error.message)
+        return redirect("frontend:home")
+    free = Plan.objects.filter(code=Plan.FREE).first()
+    max_scale = free.max_scale if free else 1
+    builtins = StylePreset.objects.filter(owner__isnull=True).order_by("name", "id")
+    config = {
+        "trial": True,
+        "thread": None,
+        "style": draft.style or default_style(),
+        "defaultStyle": default_style(),
+        "preset": None,
+        "presets": [
+            {"id": preset.pk, "name": preset.name, "style": preset.style, "builtin": True}
+            for preset in builtins
+        ],
+        "watermarkForced": True,
+        "maxScale": max_scale,
+        "kinds": {kind: {"name": KIND_NAMES[kind], "formats": KIND_FORMATS[kind]} for kind in KINDS},
+        "sizes": {kind: size_choices(kind) for kind in KINDS},
+        "frameZoom": CAROUSEL_ZOOM,
+        # A visitor's previews are drawn at 1× only (trials.services.trial_preview).
+        "previewScales": [1],
+        "author": None,
+        "urls": {
+            "preview": reverse("frontend:trial-preview"),
+            "style": reverse("frontend:trial-style"),
+            "claim": reverse("frontend:trial-claim"),
+            "signup": reverse("account_signup"),
+            "login": reverse("account_login"),
+        },
+    }
+    context = {
+        "trial": True,
+        "trial_hours": settings.TRIAL_DRAFT_HOURS,
+        "thread": draft,
+        "config": config,
+        "fonts": FONTS,
+        "kinds": [(kind, KIND_NAMES[kind]) for kind in KINDS],
+        "scales": [{"value": scale, "allowed": scale <= max_scale} for scale in SCALES],
+        "ranges": style_ranges(),
     }
     return render(request, "frontend/editor.html", context)
 
@@ -168,6 +231,7 @@ def size_choices(kind: str) -> list[dict[str, Any]]:
             "value": size,
             "offered": size in offered,
             "labels": {str(scale): size_label(kind, size, scale) for scale in SCALES},
+            "pixels": output_size(kind, size, 1),  # [width, height or None] at 1×
         }
         for size in sizes
     ]

@@ -1,6 +1,9 @@
 """The landing page, its example images, the dashboard, the plan page and
 house ads."""
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -54,7 +57,14 @@ def example_image(request: HttpRequest, number: int) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("frontend:dashboard")
-    return render(request, "frontend/home.html", {"plans": Plan.objects.all()})
+    return landing(request)
+
+
+def landing(request: HttpRequest, *, status: int = 200, **more: Any) -> HttpResponse:
+    """The landing page; `more`: the trial paste box's error and text
+    (trials.views.trial_start)."""
+    context = {"plans": Plan.objects.all(), "trial_hours": settings.TRIAL_DRAFT_HOURS, **more}
+    return render(request, "frontend/home.html", context, status=status)
 
 
 @login_required

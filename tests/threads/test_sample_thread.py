@@ -21,7 +21,8 @@ def test_a_website_sign_up_gets_the_sample_thread(client: Client) -> None:
     erin = User.objects.get(email="erin@example.com")
     [sample] = Thread.objects.filter(owner=erin)
     assert sample.title == SAMPLE_TITLE
-    assert sample.author_name and sample.handle
+    assert sample.author_name
+    assert sample.handle
     assert sample.posts.count() == 5
     assert "sample thread" in sample.posts.get(position=1).text
 

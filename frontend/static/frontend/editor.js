@@ -4,12 +4,15 @@
 // latest style goes next, so a drag shows a new image as fast as the server
 // renders and never queues stale ones (a 120 ms debounce made the median
 // change take 213 ms to show; bench/editor_feel.py). The style is saved as the thread's draft as it changes (PATCH
-// /api/v1/threads/{id}/), with undo and redo over every edit.
+// /api/v1/threads/{id}/), with undo and redo over every edit. In trial mode
+// (a visitor's draft, config.trial) previews and the style go to the trial
+// endpoints, nothing is saved to an account, and Export asks to sign up.
 import { api, csrf, exportAndDownload, placeholdersChoice, previewImage, slowDownText } from "./client.js";
 import { isTextEntry, labelModifier, shortcutSheet } from "./shortcuts.js";
 import { History } from "./undo.js";
 
 const config = JSON.parse(document.getElementById("editor-config").textContent);
+const trial = Boolean(config.trial);
 const root = document.querySelector("[data-editor]");
 const preview = root.querySelector("[data-preview]");
 const statusLine = root.querySelector("[data-status]");
@@ -275,6 +278,7 @@ let queued = false;
 let shownUrl = null;
 
 function previewBody(extra = {}) {
+  if (trial) return { kind, page, style, ...extra };
   return { thread: config.thread, kind, page, style, placeholders: placeholdersChoice(root), ...extra };
 }
 
@@ -297,12 +301,13 @@ async function pump() {
       sent = wanted;
       const version = sent;
       const forKind = kind;
+      const scale = previewScale();
       try {
         const result = await previewImage(
-          config.urls.preview, previewBody(), undefined, (seconds) => { statusLine.textContent = slowDownText(seconds); },
+          config.urls.preview, previewBody({ scale }), undefined, (seconds) => { statusLine.textContent = slowDownText(seconds); },
         );
         // Decoding overlaps the next request.
-        if (forKind === kind) show(result, version);
+        if (forKind === kind) show(result, version, scale);
       } catch (error) {
         if (version === wanted) statusLine.textContent = error.message;
       }
@@ -313,7 +318,7 @@ async function pump() {
   }
 }
 
-async function show(result, version) {
+async function show(result, version, scale) {
   const url = URL.createObjectURL(result.blob);
   const next = new Image();
   next.src = url;
@@ -326,8 +331,11 @@ async function show(result, version) {
   if (version <= shown) { URL.revokeObjectURL(url); return; }
   shown = version;
   pages = result.pages;
+  // Shown at its size at 1× whatever the scale it was drawn at.
+  preview.srcset = `${url} ${scale}x`;
   preview.src = url;
-  preview.dataset.width = next.naturalWidth;
+  preview.dataset.width = Math.round(next.naturalWidth / scale);
+  preview.dataset.scale = scale;
   if (shownUrl) URL.revokeObjectURL(shownUrl);
   shownUrl = url;
   if (version === wanted) statusLine.textContent = "";
@@ -346,15 +354,56 @@ function zoom() {
   const choice = root.querySelector("[data-zoom]").value;
   const designWidth = Number(preview.dataset.width || 0) / (framedKind() ? config.frameZoom : 1);
   if (choice === "fit") {
-    preview.style.width = "";
     preview.classList.add("fit");
+    // Its size at 1× within the area, whatever the scale it was drawn at.
+    const width = Number(preview.dataset.width || 0);
+    preview.style.width = width ? `${fitWidth(width, null)}px` : "";
   } else {
     preview.classList.remove("fit");
     preview.style.width = `${designWidth * Number(choice)}px`;
   }
 }
 
-root.querySelector("[data-zoom]").addEventListener("change", zoom);
+root.querySelector("[data-zoom]").addEventListener("change", () => {
+  zoom();
+  if (previewScale() !== Number(preview.dataset.scale || 1)) schedule();
+});
+
+// The preview is drawn at the scale that matches what is on screen: its
+// CSS width × devicePixelRatio ÷ its pixels at 1×, rounded up to a scale the
+// engine draws at (never blurry), at most 1 unless the zoom shows it larger.
+function previewScale() {
+  const [width, height] = pagePixels();
+  if (!width) return 1;
+  const choice = root.querySelector("[data-zoom]").value;
+  const shownWidth = choice === "fit"
+    ? fitWidth(width, height)
+    : (width / (framedKind() ? config.frameZoom : 1)) * Number(choice);
+  const limit = Math.max(1, shownWidth / width);
+  const scales = config.previewScales.filter((scale) => scale <= Math.max(config.maxScale, 1));
+  const target = Math.min((shownWidth * window.devicePixelRatio) / width, limit);
+  return scales.find((scale) => scale >= target - 1e-6) ?? scales.at(-1);
+}
+
+// The page's pixels at 1× for the kind and size chosen ([width, height or null]).
+function pagePixels() {
+  const size = style.canvas.size;
+  if (typeof size === "object" && kind !== "thread") return [size.width, size.height];
+  const name = kind === "thread" ? "auto" : kind === "carousel" && size === "auto" ? "portrait" : size;
+  return config.sizes[kind].find((choice) => choice.value === name)?.pixels ?? [0, null];
+}
+
+// The CSS width the "Fit" zoom gives a page (.canvas-area img.fit): its
+// size at 1×, within the canvas area's width and the image's max-height.
+function fitWidth(width, height) {
+  const area = preview.parentElement;
+  const box = getComputedStyle(area);
+  const across = area.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight);
+  const tallest = parseFloat(getComputedStyle(preview).maxHeight);
+  const shown = preview.naturalHeight ? preview.naturalWidth / preview.naturalHeight : 0;
+  const aspect = height ? width / height : shown;
+  return Math.min(width, across, Number.isFinite(tallest) && aspect ? tallest * aspect : Infinity);
+}
 root.querySelector("[data-leave-out]")?.addEventListener("change", () => { schedule(); scheduleQuote(300); });
 
 function turn(step) {
@@ -439,14 +488,15 @@ function saveDraft({ keepalive = false } = {}) {
   const text = canonical(style);
   const preset = presetId;
   if (text === savedDraft && preset === savedPreset) return saving;
-  const body = { style_draft: style };
-  if (preset !== savedPreset) body.preset = preset;
+  const body = trial ? { style } : { style_draft: style };
+  if (preset !== savedPreset && !trial) body.preset = preset;
   savedDraft = text;
   savedPreset = preset;
+  const [url, method] = trial ? [config.urls.style, "POST"] : [config.urls.thread, "PATCH"];
   saving = saving.then(async () => {
     try {
-      await api(config.urls.thread, { method: "PATCH", body, keepalive });
-      if (!presetDirty()) draftStatus.textContent = "Saved with this thread.";
+      await api(url, { method, body, keepalive });
+      if (!presetDirty()) draftStatus.textContent = trial ? "Kept with your trial design." : "Saved with this thread.";
     } catch (error) {
       savedDraft = null; // try again with the next change
       draftStatus.textContent = `Not saved: ${error.message}`;
@@ -476,7 +526,7 @@ function presetDirty() {
 
 function showPresetState() {
   const preset = presetNow();
-  updateButton.disabled = !preset || preset.builtin;
+  if (updateButton) updateButton.disabled = !preset || preset.builtin;
   if (presetDirty()) {
     sayNamed(draftStatus, "Changed since the preset “", preset.name, "” was saved: Update preset keeps it.");
   } else if (draftStatus.textContent.startsWith("Changed since")) {
@@ -504,7 +554,7 @@ window.addEventListener("beforeunload", (event) => {
   event.returnValue = ""; // older browsers ask for it
 });
 
-root.querySelector("[data-save-as]").addEventListener("click", async () => {
+root.querySelector("[data-save-as]")?.addEventListener("click", async () => {
   const name = window.prompt("Name for the new preset");
   if (!name) return;
   try {
@@ -524,7 +574,7 @@ root.querySelector("[data-save-as]").addEventListener("click", async () => {
   }
 });
 
-updateButton.addEventListener("click", async () => {
+updateButton?.addEventListener("click", async () => {
   try {
     const saved = await api(`${config.urls.presets}${presetId}/`, { method: "PATCH", body: { style } });
     presetNow().style = saved.style;
@@ -544,7 +594,25 @@ function exportBody() {
 
 let exporting = null; // the body of the export on its way, as JSON
 
+// A visitor's Export: sign up (or log in) first; the claim URL brings the
+// design into the account and carries on with this export.
+function askToSignUp() {
+  const prompt = document.querySelector("[data-signup-prompt]");
+  const settings = exportSettings();
+  const claim = `${config.urls.claim}?${new URLSearchParams({ ...settings, scale: String(settings.scale) })}`;
+  for (const link of document.querySelectorAll("[data-prompt-link], [data-trial-link]")) {
+    const base = config.urls[link.dataset.promptLink ?? link.dataset.trialLink];
+    link.href = `${base}?${new URLSearchParams({ next: claim })}`;
+  }
+  if (!prompt.open) prompt.showModal();
+}
+
 async function exportNow() {
+  if (trial) {
+    rememberExportSettings();
+    askToSignUp();
+    return;
+  }
   const body = exportBody();
   const key = canonical(body);
   if (exporting === key) return; // ⌘S again while the same export runs: nothing new to make
@@ -562,7 +630,7 @@ root.querySelector("[data-export]").addEventListener("click", exportNow);
 
 let quoteTimer = null;
 let quoteController = null;
-let quoteMissing = false;
+let quoteMissing = trial; // nothing to quote before signing up
 
 function scheduleQuote(delay) {
   if (quoteMissing) return;
@@ -628,13 +696,13 @@ async function downloadImage() {
   }
 }
 
-root.querySelector("[data-copy]").addEventListener("click", copyImage);
-root.querySelector("[data-download]").addEventListener("click", downloadImage);
+root.querySelector("[data-copy]")?.addEventListener("click", copyImage);
+root.querySelector("[data-download]")?.addEventListener("click", downloadImage);
 
 // --- Author --------------------------------------------------------------------------------
 
 const authorPanel = root.querySelector("[data-author]");
-const authorError = authorPanel.querySelector("[data-author-error]");
+const authorError = authorPanel?.querySelector("[data-author-error]");
 
 function authorProblem(error, field) {
   authorError.textContent = error ? error.message : "";
@@ -655,7 +723,7 @@ function showAuthor(thread) {
   scheduleQuote(300);
 }
 
-authorPanel.addEventListener("change", async (event) => {
+authorPanel?.addEventListener("change", async (event) => {
   const field = event.target.closest("[data-author-field]");
   if (!field) return;
   try {
@@ -680,7 +748,7 @@ async function sendAvatar(method, file) {
   return answer;
 }
 
-authorPanel.querySelector("[data-avatar-file]").addEventListener("change", async (event) => {
+authorPanel?.querySelector("[data-avatar-file]").addEventListener("change", async (event) => {
   const [file] = event.target.files;
   if (!file) return;
   try {
@@ -693,7 +761,7 @@ authorPanel.querySelector("[data-avatar-file]").addEventListener("change", async
   }
 });
 
-authorPanel.querySelector("[data-avatar-remove]").addEventListener("click", async () => {
+authorPanel?.querySelector("[data-avatar-remove]").addEventListener("click", async () => {
   try {
     showAuthor(await sendAvatar("DELETE"));
     authorProblem(null);
@@ -735,9 +803,20 @@ document.addEventListener("keydown", (event) => {
 
 labelModifier(document);
 restoreExportSettings();
+const continued = config.continueExport;
+if (continued) {
+  // Back from signing up with a trial's design: the export it asked for.
+  chooseKind(continued.kind);
+  exportControls.format.value = continued.format;
+  const scale = [...exportControls.scale.options].find((option) => option.value === continued.scale);
+  if (scale && !scale.disabled) exportControls.scale.value = scale.value;
+  rememberExportSettings();
+}
+if (config.claimed) history.replaceState(null, "", window.location.pathname); // a reload exports nothing
 if (window.matchMedia("(max-width: 48rem)").matches) root.querySelector("[data-zoom]").value = "fit";
 fill();
 showHistory();
 showPresetState();
 schedule();
 scheduleQuote(0);
+if (continued) exportNow();
