@@ -21,8 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -35,6 +33,8 @@ if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ
     sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs the real system.")
 
 import django
+
+from bench.site_server import start_gunicorn
 
 django.setup()
 
@@ -105,20 +105,7 @@ def seed_thread(user: User, posts: int) -> int:
 
 
 def start_server() -> subprocess.Popen[bytes]:
-    log = (WORK / "gunicorn.log").open("ab")
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application",
-         "--bind", f"127.0.0.1:{PORT}"],
-        cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=log, start_new_session=True,
-    )  # fmt: skip
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
-            return web
-        except OSError:
-            time.sleep(0.5)
-    web.kill()
-    sys.exit(f"gunicorn did not start: see {WORK / 'gunicorn.log'}")
+    return start_gunicorn(WORK, PORT)
 
 
 def open_once(browser: Browser, session: str, thread_id: int, shots: Path | None) -> Result:
