@@ -364,6 +364,11 @@ function zoom() {
   }
 }
 
+// "Fit" follows the window.
+window.addEventListener("resize", () => {
+  if (root.querySelector("[data-zoom]").value === "fit") zoom();
+});
+
 root.querySelector("[data-zoom]").addEventListener("change", () => {
   zoom();
   if (previewScale() !== Number(preview.dataset.scale || 1)) schedule();
@@ -399,7 +404,9 @@ function fitWidth(width, height) {
   const area = preview.parentElement;
   const box = getComputedStyle(area);
   const across = area.clientWidth - parseFloat(box.paddingLeft) - parseFloat(box.paddingRight);
-  const tallest = parseFloat(getComputedStyle(preview).maxHeight);
+  // The room the area shows (it scrolls past that), under the CSS cap.
+  const room = area.clientHeight - parseFloat(box.paddingTop) - parseFloat(box.paddingBottom);
+  const tallest = Math.min(parseFloat(getComputedStyle(preview).maxHeight), room > 0 ? room : Infinity);
   const shown = preview.naturalHeight ? preview.naturalWidth / preview.naturalHeight : 0;
   const aspect = height ? width / height : shown;
   return Math.min(width, across, Number.isFinite(tallest) && aspect ? tallest * aspect : Infinity);
