@@ -282,7 +282,9 @@ def _check_room(style: dict[str, Any], field: str) -> None:
     style may be used for: its limits are the renderer's own."""
     from rendering.engine.renderer import room_problem  # the engine loads fonts: only when validating
 
-    for kind in ("cards", "carousel"):
+    # Every kind: with a fixed canvas.size, cards are framed like slides
+    # while the thread image stays 600 px wide, so each has its own room.
+    for kind in ("cards", "thread", "carousel"):
         problem = room_problem(style, kind=kind)
         if problem is not None:
             path = problem.field.replace("style", field, 1)

@@ -161,8 +161,15 @@ def test_undo_and_redo_with_keys_and_buttons(page: Page, designer):
     expect(redo).to_be_disabled()
     undo.click()
     expect(page.locator("#canvas-padding")).to_have_value("48")
-    # What is on screen is what the server draws.
-    preview_after(page, lambda: page.keyboard.press("Meta+Shift+z"))
+    # What is on screen is what the server draws: the redone style is asked for.
+    with page.expect_response(
+        lambda response: (
+            "/render/preview/" in response.url
+            and response.request.post_data_json["style"]["canvas"]["padding"] == 20
+        )
+    ) as drawn:
+        page.keyboard.press("Meta+Shift+z")
+    assert drawn.value.ok
     expect(page.locator("#canvas-padding")).to_have_value("20")
 
 
