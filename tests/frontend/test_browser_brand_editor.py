@@ -7,12 +7,12 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from brand import services as brand_services
 from tests.brand.fontmaker import make_font
 from tests.factories import UserFactory, png_bytes, thread_with_posts
-from tests.frontend.test_browser_editor import capture_previews, preview_after
 from tests.frontend.test_browser_exports import sign_in
 from threads.samples import sample_thread_create
 
@@ -28,7 +28,17 @@ def test_own_font_logo_and_colours_are_offered_and_drawn(page: Page, live_server
     )
     brand_services.brand_kit_update(owner=user, changes={"colours": ["#1d9bf0", "#ff5500"]})
     sign_in(page, live_server.url, user.email)
-    capture_previews(page)
+    drawn: list[tuple[dict, bytes]] = []
+
+    def keep(route) -> None:
+        try:
+            response = route.fetch()
+            drawn.append((route.request.post_data_json or {}, response.body()))
+            route.fulfill(response=response)
+        except PlaywrightError:
+            pass  # the page closed while a preview was on its way
+
+    page.route("**/render/preview/", keep)
     page.goto(f"{live_server.url}/threads/{thread.pk}/editor/")
     expect(page.locator("[data-preview]")).to_have_attribute("src", re.compile(r"^blob:"))
 
@@ -46,10 +56,20 @@ def test_own_font_logo_and_colours_are_offered_and_drawn(page: Page, live_server
     ):
         page.locator("#font").select_option("Harbour Grotesk")
 
-    preview_after(page, lambda: page.get_by_role("radio", name="Carousel").check())
+    page.get_by_role("radio", name="Carousel").check()
     page.get_by_text("Header, footer & images").click()
-    drawn = preview_after(page, lambda: page.locator("#logo-corner").select_option("top-right"))
-    image = Image.open(io.BytesIO(drawn)).convert("RGB")
+
+    def top_right(request_body: dict) -> bool:
+        return request_body.get("style", {}).get("logo", {}).get("corner") == "top-right"
+
+    with page.expect_response(
+        lambda response: (
+            "/render/preview/" in response.url and top_right(response.request.post_data_json or {})
+        )
+    ):
+        page.locator("#logo-corner").select_option("top-right")
+    body = next(content for asked, content in reversed(drawn) if top_right(asked))
+    image = Image.open(io.BytesIO(body)).convert("RGB")
     greens = sum(
         1
         for x in range(image.width // 2, image.width)
