@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.authentication import signed_in_user
+from accounts.models import ApiToken
 from accounts.serializers import (
     MeSerializer,
     NewTokenSerializer,
@@ -103,6 +104,8 @@ class TokenDestroyApi(APIView):
 
 
 class MeApi(APIView):
+    token_scopes = {ApiToken.Scope.IMPORT: frozenset({"get"})}
+
     @extend_schema(responses={200: MeSerializer, **ERROR_RESPONSES})
     def get(self, request: Request) -> Response:
         """Your account: email, plan with its limits, and this month's use."""

@@ -136,9 +136,14 @@ class ApiToken(AbstractAuthToken):
 
     objects: ClassVar[ApiTokenManager] = ApiTokenManager()  # type: ignore[assignment]
 
+    class Scope(models.TextChoices):
+        FULL = "full", "Everything the account can do"
+        IMPORT = "import", "Add threads and their pictures (the browser extension)"
+
     id = models.BigAutoField(primary_key=True)
     digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
     name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.FULL)
     last_used = models.DateTimeField(null=True, blank=True)
 
     class Meta:

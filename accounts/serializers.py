@@ -103,7 +103,7 @@ class TokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "created", "expiry", "last_used"]
+        fields = ["id", "name", "prefix", "created", "expiry", "last_used", "scope"]
         read_only_fields = fields
 
 

@@ -59,18 +59,23 @@ def account_create(*, email: str, password: str) -> EmailAddress | None:
 
 @transaction.atomic
 def token_create(
-    *, user: User, name: str, expires_in: datetime.timedelta | None = None
+    *,
+    user: User,
+    name: str,
+    expires_in: datetime.timedelta | None = None,
+    scope: str = ApiToken.Scope.FULL,
 ) -> tuple[ApiToken, str]:
     """Make an API token for a user whose address is verified. Returns the
     row and the secret, which is stored only as a hash and so can be shown
-    this once."""
+    this once. A token of `scope` "import" reaches only the views that
+    name that scope (accounts/permissions.py): the browser extension's."""
     if not selectors.email_verified(user=user):
         raise Forbidden(
             f"Verify your email address first: follow the link we mailed to {user.email} "
             "(the website's Email address page sends a new one), then try again.",
             field="email",
         )
-    token, secret = ApiToken.objects.create(user=user, expiry=expires_in, name=name)
+    token, secret = ApiToken.objects.create(user=user, expiry=expires_in, name=name, scope=scope)
     return token, secret
 
 

@@ -4,10 +4,12 @@ numbers written in ASCII digits, and a body no larger than the limit.
 
 Each refusal is a 4xx naming the field, never a 500 from deep inside."""
 
+import functools
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
 
@@ -34,6 +36,23 @@ class CheckedJSONParser(JSONParser):
             raise exceptions.ParseError(f"JSON parse error - {error}") from None
 
 
+@functools.cache
+def archive_upload_paths() -> frozenset[str]:
+    return frozenset({reverse("threads-api:thread-import-archive"), reverse("frontend:archive-upload")})
+
+
+# Room for a multipart body's boundaries and small fields around the file.
+MULTIPART_ROOM = 64 * 1024
+
+
+def body_limit(request: HttpRequest) -> int | None:
+    """X archives (hundreds of MB, streamed to a temporary file by Django,
+    never read into memory) have their own limit; every other body this one."""
+    if request.method == "POST" and request.path in archive_upload_paths():
+        return settings.ARCHIVE_MAX_BYTES + MULTIPART_ROOM
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
 class BodySizeLimitMiddleware:
     """A body larger than Django will read answers 413 with a JSON message
     under /api/ (a short text elsewhere), before any view reads it."""
@@ -42,7 +61,7 @@ class BodySizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = body_limit(request)
         length = whole_number(request.META.get("CONTENT_LENGTH", "") or "0")
         if limit is not None and (length is None or length > limit):
             if length is None:

@@ -288,6 +288,17 @@ IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 FONT_MAX_BYTES = env.int("FONT_MAX_BYTES", default=5 * 1024 * 1024)
 FONT_MAX_GLYPHS = env.int("FONT_MAX_GLYPHS", default=20_000)
 FONTS_PER_USER = env.int("FONTS_PER_USER", default=10)
+# X archives (threads/archive): the upload's size, and what its entries may
+# expand to (declared sizes, checked before anything is decompressed): in
+# all, and each entry's ratio (real archives: text 5-20:1, pictures ~1:1).
+ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=2 * 1024**3)
+ARCHIVE_MAX_UNCOMPRESSED = env.int("ARCHIVE_MAX_UNCOMPRESSED", default=8 * 1024**3)
+ARCHIVE_MAX_RATIO = env.int("ARCHIVE_MAX_RATIO", default=100)
+ARCHIVE_MAX_ENTRIES = env.int("ARCHIVE_MAX_ENTRIES", default=200_000)
+# An archive import may run this long (soft; killed 30 s later): tens of
+# thousands of posts and pictures take minutes, far past an export's limit.
+# Its heartbeat keeps a redelivered message from starting a second run.
+ARCHIVE_TIME_LIMIT = env.int("ARCHIVE_TIME_LIMIT", default=3600)
 # A full thread (500 posts of 10,000 characters) fits in one JSON body.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=24 * 1024 * 1024)
 
@@ -398,7 +409,10 @@ REST_FRAMEWORK = {
         "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.TokenScope",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON everywhere; the upload endpoints take multipart themselves.
     "DEFAULT_PARSER_CLASSES": ["config.inputs.CheckedJSONParser"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import account, brand, design, exports, pages, presets, threads
+from frontend.views import account, archive, brand, capture, design, exports, pages, presets, threads
 from trials import views as trials
 
 app_name = "frontend"
@@ -19,11 +19,21 @@ urlpatterns = [
     path("threads/import/", threads.thread_import, name="thread-import"),
     path("threads/import/preview/", threads.thread_import_preview, name="thread-import-preview"),
     path("threads/import/save/", threads.thread_import_save, name="thread-import-save"),
+    # Threads from X: the archive, and the extension and bookmarklet.
+    path("import/archive/", archive.archive_import, name="archive-import"),
+    path("import/archive/upload/", archive.archive_upload, name="archive-upload"),
+    path("import/x/", capture.receive, name="capture-receive"),
+    path("extension/", capture.extension_page, name="extension"),
+    path("extension/download/<str:target>.zip", capture.extension_download, name="extension-download"),
+    path("extension/connect/", capture.connect, name="extension-connect"),
+    path("extension/connect/allow/", capture.connect_allow, name="extension-connect-allow"),
+    path("extension/connect/done/", capture.connect_done, name="extension-connect-done"),
     path("threads/<int:thread_id>/", threads.thread_detail, name="thread"),
     path("threads/<int:thread_id>/export/", threads.thread_export, name="thread-export"),
     path("threads/<int:thread_id>/author/", threads.thread_author, name="thread-author"),
     path("threads/<int:thread_id>/avatar/remove/", threads.avatar_remove, name="thread-avatar-remove"),
     path("threads/<int:thread_id>/delete/", threads.thread_delete, name="thread-delete"),
+    path("threads/<int:thread_id>/confirm/", threads.thread_confirm, name="thread-confirm"),
     path("threads/<int:thread_id>/posts/<int:position>/edit/", threads.post_edit, name="thread-post-edit"),
     path("threads/<int:thread_id>/posts/<int:position>/move/", threads.post_move, name="thread-post-move"),
     path("threads/<int:thread_id>/posts/<int:position>/images/", threads.image_add, name="thread-image-add"),

@@ -291,8 +291,11 @@ def checked_threads(user: User, request: JobRequest, plan_bulk_max: int) -> list
     field = "threads" if request.kind == Job.Kind.BULK else "thread"
     owned = threads_of(user=user)
     if request.threads == "all" and request.kind == Job.Kind.BULK:
+        # "All" means the finished ones: a thread still being imported waits.
         ids = list(
-            owned.order_by("-updated", "-id").values_list("id", flat=True)[: settings.BULK_MAX_THREADS + 1]
+            owned.filter(draft=False)
+            .order_by("-updated", "-id")
+            .values_list("id", flat=True)[: settings.BULK_MAX_THREADS + 1]
         )
     elif isinstance(request.threads, str):
         raise Invalid('give thread ids (or "all" for a bulk export).', field=field)
@@ -307,14 +310,21 @@ def checked_threads(user: User, request: JobRequest, plan_bulk_max: int) -> list
     if len(ids) > plan_bulk_max:
         raise Invalid(f"your plan exports at most {plan_bulk_max} threads at once.", field=field)
     found = {
-        thread_id: (title, has_posts)
-        for thread_id, title, has_posts in owned.filter(id__in=ids)
+        thread_id: (title, has_posts, draft)
+        for thread_id, title, has_posts, draft in owned.filter(id__in=ids)
         .annotate(has_posts=Exists(Post.objects.filter(thread=OuterRef("pk"))))
-        .values_list("id", "title", "has_posts")
+        .values_list("id", "title", "has_posts", "draft")
     }
     missing = [thread_id for thread_id in ids if thread_id not in found]
     if missing:
         raise Invalid(f"you have no thread {missing[0]}.", field=field)
+    drafts = [thread_id for thread_id in ids if found[thread_id][2]]
+    if drafts:
+        raise Invalid(
+            f"thread {drafts[0]} ({found[drafts[0]][0]!r}) is still being imported: its pictures are on "
+            "their way. Wait for them, or finish it without them on its page.",
+            field=field,
+        )
     empty = [thread_id for thread_id in ids if not found[thread_id][1]]
     if empty:
         raise Invalid(f"thread {empty[0]} ({found[empty[0]][0]!r}) has no posts to render.", field=field)
@@ -642,7 +652,17 @@ def finish_job(job: Job, token: uuid.UUID | None, status: str, **changes: Any) -
                 raise OperationalError(f"job {job.pk}: the transaction that ended it was rolled back")
     if ended and status != Job.Status.SUCCEEDED:
         remove_part_files(job.pk)
+    if ended and job.kind == Job.Kind.ARCHIVE_IMPORT:
+        transaction.on_commit(lambda: remove_source(job.pk))
     return bool(ended)
+
+
+def remove_source(job_id: int) -> None:
+    """An archive import's uploaded ZIP, kept only while the job may run."""
+    name = Job.objects.filter(pk=job_id).exclude(source="").values_list("source", flat=True).first()
+    if name:
+        default_storage.delete(name)
+        Job.objects.filter(pk=job_id).update(source="")
 
 
 def fail_job(job: Job, token: uuid.UUID | None, message: str) -> bool:
@@ -1079,7 +1099,10 @@ def raise_cancel_flag(job: Job) -> None:
 
 def messages_of(job: Job) -> list[str]:
     from rendering import tasks
+    from threads import tasks as thread_tasks
 
+    if job.kind == Job.Kind.ARCHIVE_IMPORT:
+        return [message_id(thread_tasks.import_archive.name, job.pk)]
     if job.kind != Job.Kind.BULK:
         return [message_id(tasks.run_job.name, job.pk)]
     parts = JobPart.objects.filter(job=job).values_list("id", flat=True)
@@ -1119,7 +1142,7 @@ def jobs_reconcile() -> dict[str, int]:
             fail_job(job, None, f"The job {given_up(job.attempts)}")
             continue
         Job.objects.filter(pk=job.pk).update(enqueued=now)
-        send(job.pk, bulk=job.kind == Job.Kind.BULK)
+        send_again(job)
         sent["jobs"] += 1
     running_bulk = Job.objects.filter(kind=Job.Kind.BULK, status=Job.Status.RUNNING)
     parts = JobPart.objects.filter(job__in=running_bulk).filter(
@@ -1141,6 +1164,15 @@ def jobs_reconcile() -> dict[str, int]:
     return sent
 
 
+def send_again(job: Job) -> None:
+    if job.kind == Job.Kind.ARCHIVE_IMPORT:
+        from threads import tasks as thread_tasks
+
+        queue(thread_tasks.import_archive, job.pk)
+    else:
+        send(job.pk, bulk=job.kind == Job.Kind.BULK)
+
+
 def jobs_clean_up() -> int:
     """Delete jobs (and their files) finished more than the retention ago."""
     before = timezone.now() - datetime.timedelta(days=settings.JOB_RETENTION_DAYS)
@@ -1149,6 +1181,7 @@ def jobs_clean_up() -> int:
     for job in old.iterator():
         if job.result:
             default_storage.delete(str(job.result.name))
+        remove_source(job.pk)
         remove_part_files(job.pk)
         job.delete()
         count += 1

@@ -15,6 +15,7 @@ class Job(models.Model):
         THREAD = "thread"
         CAROUSEL = "carousel"
         BULK = "bulk"
+        ARCHIVE_IMPORT = "archive_import"  # not an export: an X archive's threads saved (threads/archive)
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -39,7 +40,7 @@ class Job(models.Model):
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     thread_ids = models.JSONField(default=list, help_text="The threads, in export order.")
     kinds = models.JSONField(default=list, help_text="Bulk exports: what each thread is rendered as.")
     style = models.JSONField(help_text="A frozen copy: editing the preset later never changes the job.")
@@ -72,6 +73,19 @@ class Job(models.Model):
     result = models.FileField(upload_to="exports/", blank=True, max_length=300)
     result_name = models.CharField(max_length=200, blank=True, help_text="The download's file name.")
     result_size = models.BigIntegerField(null=True, blank=True)
+
+    source = models.FileField(
+        upload_to="archives/",
+        blank=True,
+        max_length=300,
+        help_text="Archive imports: the uploaded ZIP, deleted once the job ends.",
+    )
+    outcome = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Archive imports: their options (min_posts) and, once done, the threads made, "
+        "updated and unchanged, pictures attached or missing, threads skipped and why.",
+    )
 
     exports_charged = models.PositiveIntegerField(default=0)
     charged_month = models.DateField(null=True, blank=True)

@@ -179,6 +179,9 @@ class JobSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_result(self, job: Job) -> dict[str, Any] | None:
+        """An export's file (its signed link), or an archive import's threads."""
+        if job.kind == Job.Kind.ARCHIVE_IMPORT:
+            return archive_result(job)
         if job.status != Job.Status.SUCCEEDED or not job.result:
             return None
         request = self.context.get("request")
@@ -200,6 +203,16 @@ class JobSerializer(serializers.ModelSerializer):
 
     def get_run_ms(self, job: Job) -> int | None:
         return self._between(job.started, job.finished)
+
+
+ARCHIVE_RESULT = ("threads", "created", "updated", "unchanged", "pictures", "pictures_missing", "skipped")
+
+
+def archive_result(job: Job) -> dict[str, Any] | None:
+    """What an archive import made (threads/archive/services.py `Outcome`)."""
+    if job.status != Job.Status.SUCCEEDED:
+        return None
+    return {key: job.outcome[key] for key in ARCHIVE_RESULT if key in job.outcome}
 
 
 class JobCreatedSerializer(JobSerializer):

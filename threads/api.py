@@ -1,3 +1,4 @@
+import dataclasses
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -12,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.authentication import signed_in_user
-from accounts.models import User
+from accounts.models import ApiToken, User
 from config.api import ERROR_RESPONSES
 from config.errors import Invalid, NotFound
 from config.viewsets import OwnedViewSet
@@ -46,6 +47,10 @@ def stored_file_response(name: str, content_type: str) -> FileResponse:
 
 class ThreadViewSet(OwnedViewSet):
     model = Thread
+    # The browser extension's token adds threads and nothing else.
+    token_scopes = {
+        ApiToken.Scope.IMPORT: frozenset({"create", "import_thread", "retrieve", "avatar", "confirm"})
+    }
 
     def scoped_queryset(self, user: User) -> QuerySet[Thread]:
         if self.action == "list":
@@ -73,8 +78,13 @@ class ThreadViewSet(OwnedViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ThreadSummarySerializer(page, many=True).data)
 
-    @extend_schema(request=ThreadCreateSerializer, responses={201: ThreadSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=ThreadCreateSerializer,
+        responses={201: ThreadSerializer, 200: ThreadSerializer, **ERROR_RESPONSES},
+    )
     def create(self, request: Request) -> Response:
+        """Save a thread. With a `source_url` on X (`…/status/<id>`), saving
+        the same thread again updates it: 200 instead of 201."""
         serializer = ThreadCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -85,10 +95,9 @@ class ThreadViewSet(OwnedViewSet):
             avatar_url=data["avatar_url"] or None,
             posts=tuple(ImportedPost(text=post.get("text", ""), images=()) for post in data["posts"]),
         )
-        thread = services.thread_create(
-            owner=signed_in_user(request), imported=imported, source_url=data["source_url"]
-        )
-        return self.detail_response(thread, status.HTTP_201_CREATED)
+        imported = dataclasses.replace(imported, source_url=data["source_url"])
+        thread, created = services.thread_save_imported(owner=signed_in_user(request), imported=imported)
+        return self.detail_response(thread, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(responses={200: ThreadSerializer, **ERROR_RESPONSES})
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -122,17 +131,32 @@ class ThreadViewSet(OwnedViewSet):
         services.thread_delete(thread=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=ImportSerializer, responses={201: ThreadSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=ImportSerializer,
+        responses={201: ThreadSerializer, 200: ThreadSerializer, **ERROR_RESPONSES},
+    )
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_thread(self, request: Request) -> Response:
         """Import a thread from pasted text or the thread JSON (see the README):
-        `{"format": "json", "content": {"title": "…", "author": {"name": "…",
-        "handle": "…", "avatar_url": "…"}, "posts": [{"text": "…", "images":
-        [{"url": "…", "alt": "…"}]}]}}`."""
+        `{"format": "json", "content": {"title": "…", "source_url":
+        "https://x.com/…/status/…", "author": {"name": "…", "handle": "…",
+        "avatar_url": "…"}, "posts": [{"id": "…", "text": "…", "images":
+        [{"url": "…", "alt": "…"}]}]}}`. A thread from X (posts with their
+        `id`, or a `source_url`) imported again updates the saved one and
+        answers 200, never a second copy; a new one answers 201."""
         serializer = ImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        thread = services.thread_import(owner=signed_in_user(request), **serializer.validated_data)
-        return self.detail_response(thread, status.HTTP_201_CREATED)
+        thread, created = services.thread_import_saved(
+            owner=signed_in_user(request), **serializer.validated_data
+        )
+        return self.detail_response(thread, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={200: ThreadSerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        """Finish a draft import without the pictures it still waits for:
+        they stay as images to add (upload them later, or export without)."""
+        return self.detail_response(services.thread_confirm(thread=self.get_object()))
 
     @extend_schema(methods=["GET"], responses={(200, "image/*"): OpenApiTypes.BINARY, **ERROR_RESPONSES})
     @extend_schema(
@@ -171,6 +195,7 @@ def visible_preset(user: User, preset_id: int | None) -> StylePreset | None:
 class PostImageViewSet(OwnedViewSet):
     model = PostImage
     parser_classes = UPLOAD_PARSERS
+    token_scopes = {ApiToken.Scope.IMPORT: frozenset({"create"})}
 
     def scoped_queryset(self, user: User) -> QuerySet[PostImage]:
         return PostImage.objects.filter(
@@ -185,15 +210,18 @@ class PostImageViewSet(OwnedViewSet):
     )
     def create(self, request: Request, thread_id: str, position: str) -> Response:
         """Upload an image to post `position` (counting from 1). It fills
-        the post's first image placeholder, if any."""
+        the placeholder `placeholder` (an image id) when given, else the
+        post's first image placeholder, if any. The last awaited picture of
+        a draft import completes it."""
         thread = selectors.threads_of(user=signed_in_user(request)).filter(pk=thread_id).first()
         if thread is None:
             raise NotFound("No such thread.")
         post = services.post_at(thread=thread, position=int(position))
         serializer = ImageUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         image = services.post_image_add(
-            post=post, upload=serializer.validated_data["file"], alt=serializer.validated_data["alt"]
+            post=post, upload=data["file"], alt=data["alt"], placeholder=data["placeholder"]
         )
         return Response(PostImageSerializer(image).data, status=status.HTTP_201_CREATED)
 

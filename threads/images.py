@@ -178,10 +178,15 @@ def jpeg_end(data: bytes) -> int | None:
     return None
 
 
+NOT_MARKERS = frozenset((0x00, *range(0xD0, 0xD8), 0xFF))  # after 0xFF in a scan: stuffing, restarts, fill
+
+
 def skip_entropy_coded(data: bytes, offset: int) -> int:
-    """Past a scan's compressed bytes, to the next real marker."""
-    while offset + 1 < len(data):
-        if data[offset] == 0xFF and data[offset + 1] not in (0x00, *range(0xD0, 0xD8), 0xFF):
+    """Past a scan's compressed bytes, to the next real marker. Jumps from
+    0xFF to 0xFF (bytes.find): a byte-by-byte loop took 25 ms for a 100 KB
+    photo, more than decoding it."""
+    while (offset := data.find(b"\xff", offset)) != -1 and offset + 1 < len(data):
+        if data[offset + 1] not in NOT_MARKERS:
             return offset
         offset += 1
     return len(data)

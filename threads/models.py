@@ -12,6 +12,16 @@ class Thread(models.Model):
     avatar = models.FileField(upload_to="avatars/", blank=True)
     avatar_url = models.URLField(max_length=2048, blank=True, help_text="Where the avatar came from.")
     source_url = models.URLField(max_length=2048, blank=True)
+    source_key = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The id on X of the thread's first post: saving that thread again updates this one.",
+    )
+    draft = models.BooleanField(
+        default=False,
+        help_text="Still being imported: its pictures are on their way (or the user confirms "
+        "without them). Exports wait for it.",
+    )
     arrangement = models.JSONField(
         default=dict,
         blank=True,
@@ -28,6 +38,13 @@ class Thread(models.Model):
 
     class Meta:
         ordering = ["-updated", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="thread_unique_source_per_owner",
+            ),
+        ]
         indexes = [
             models.Index(fields=["owner", "-updated"], name="thread_owner_updated"),
             models.Index(fields=["owner", "title"], name="thread_owner_title"),
@@ -43,6 +60,9 @@ class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     position = models.PositiveIntegerField()
     text = models.TextField(blank=True)
+    source_id = models.CharField(
+        max_length=20, blank=True, help_text="The post's id on X, when imported from it."
+    )
 
     class Meta:
         ordering = ["position"]

@@ -52,7 +52,7 @@ class PostSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Post
-        fields = ["id", "position", "text", "images"]
+        fields = ["id", "position", "text", "source_id", "images"]
         read_only_fields = fields
 
 
@@ -89,6 +89,19 @@ class ThreadSerializer(ThreadSummarySerializer):
         help_text="Positions (from 1) of the posts that still have images to add: "
         "exports draw them as grey boxes unless asked to leave them out."
     )
+    source_key = serializers.CharField(
+        read_only=True,
+        help_text="The id on X of the thread's first post, when it came from X: "
+        "saving that thread again updates this one.",
+    )
+    draft = serializers.BooleanField(
+        read_only=True,
+        help_text="Still being imported: pictures with a source_url are awaited "
+        "(upload each with `placeholder`, or POST confirm/). Exports wait for it.",
+    )
+    images_pending = serializers.SerializerMethodField(
+        help_text="How many awaited pictures (placeholders with a source_url) a draft still waits for."
+    )
 
     style_draft = ObjectField(
         read_only=True,
@@ -100,6 +113,9 @@ class ThreadSerializer(ThreadSummarySerializer):
         fields = [
             *ThreadSummarySerializer.Meta.fields,
             "avatar",
+            "source_key",
+            "draft",
+            "images_pending",
             "images_to_add",
             "arrangement",
             "style_draft",
@@ -120,6 +136,16 @@ class ThreadSerializer(ThreadSummarySerializer):
             for post in thread.posts.all()
             if any(image.is_placeholder for image in post.images.all())
         ]
+
+    def get_images_pending(self, thread: Thread) -> int:
+        if not thread.draft:
+            return 0
+        return sum(
+            1
+            for post in thread.posts.all()
+            for image in post.images.all()
+            if image.is_placeholder and image.source_url
+        )
 
 
 class PostWriteSerializer(serializers.Serializer):
@@ -172,11 +198,24 @@ class ImportSerializer(serializers.Serializer):
         "For `json`: the thread JSON as an object or a string."
     )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    await_images = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Keep the thread a draft until each picture with a `url` is uploaded "
+        "(`placeholder=<image id>`) or confirm/ is posted: the browser extension's "
+        "thread and pictures are one import.",
+    )
 
 
 class ImageUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PNG, JPEG, WebP or GIF (first frame).")
     alt = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    placeholder = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The id of the placeholder image this picture is (else the post's first placeholder).",
+    )
 
 
 class AvatarUploadSerializer(serializers.Serializer):

@@ -18,13 +18,28 @@ def thread_choices(user: User) -> list[tuple[int, str]]:
     return [(thread.pk, thread.title) for thread in selectors.thread_list(user=user)[:500]]
 
 
+def chosen_in_link(request: HttpRequest) -> dict[str, object]:
+    """A link may pre-choose the threads and kinds (?threads=1&threads=2&kinds=carousel),
+    as the archive import's "Export all as carousels" does."""
+    initial: dict[str, object] = {}
+    threads = [int(value) for value in request.GET.getlist("threads") if value.isascii() and value.isdigit()]
+    if threads:
+        initial["threads"] = threads
+    if request.GET.getlist("kinds"):
+        initial["kinds"] = request.GET.getlist("kinds")
+    return initial
+
+
 def exports_page(
     request: HttpRequest, form: BulkExportForm | None = None, *, status: int = 200
 ) -> HttpResponse:
     user = signed_in_user(request)
     threads = thread_choices(user)
     context = {
-        "form": form or BulkExportForm(threads=threads, presets=preset_choices(user), plan=user.plan),
+        "form": form
+        or BulkExportForm(
+            initial=chosen_in_link(request), threads=threads, presets=preset_choices(user), plan=user.plan
+        ),
         "images_to_add": images_to_add_notes(user, threads, titled=True),
         "jobs": job_rows(request, jobs_of(user=user)[:50]),
         "usage": usage_this_month(user=user),

@@ -145,6 +145,9 @@ def thread_page(
         "editing": editing,
         # A numbered paste or plain paragraphs say nothing of who wrote them.
         "author_missing": not (thread.author_name or thread.handle),
+        "images_pending": sum(
+            1 for post in posts for image in post.images.all() if image.is_placeholder and image.source_url
+        ),
     }
     return render(request, "frontend/thread_detail.html", context, status=status)
 
@@ -268,3 +271,12 @@ def thread_delete(request: HttpRequest, thread_id: int) -> HttpResponse:
     services.thread_delete(thread=thread)
     messages.success(request, f"“{isolated(thread.title)}” was deleted.")
     return redirect("frontend:dashboard")
+
+
+@login_required
+@require_POST
+def thread_confirm(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """Finish a draft import without the pictures it still waits for."""
+    thread = services.thread_confirm(thread=owned_thread(signed_in_user(request), thread_id))
+    messages.success(request, "The thread is ready; the pictures that did not come stay as images to add.")
+    return redirect("frontend:thread", thread_id=thread.pk)

@@ -54,6 +54,9 @@ MATRIX: dict[str, list[Case]] = {
         Case("post", lambda o: f"/api/v1/threads/{o['thread'].pk}/avatar/", image_body, multipart=True),
         Case("delete", lambda o: f"/api/v1/threads/{o['thread'].pk}/avatar/"),
     ],
+    "thread-confirm": [
+        Case("post", lambda o: f"/api/v1/threads/{o['thread'].pk}/confirm/"),
+    ],
     "post-images": [
         Case("post", lambda o: f"/api/v1/threads/{o['thread'].pk}/posts/1/images/", image_body, True, 201),
     ],
@@ -89,6 +92,7 @@ COLLECTIONS = {
     *(
         "thread-list",
         "thread-import",
+        "thread-import-archive",
         "preset-list",
         "job-list",
         "job-quote",

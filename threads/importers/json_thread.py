@@ -1,8 +1,10 @@
 """The documented thread JSON:
 
     {"title"?: str,
+     "source_url"?: str,  (the thread's first post, e.g. https://x.com/a/status/1)
      "author": {"name": str, "handle": str, "avatar_url"?: str},
-     "posts": [{"text": str, "images"?: [{"url"?: str, "alt"?: str}]}]}
+     "posts": [{"id"?: str (the post's id on X: digits),
+                "text": str, "images"?: [{"url"?: str, "alt"?: str}]}]}
 
 Strict: unknown keys, wrong types and missing keys are refused naming their
 path (`posts[2].text`). Image URLs are recorded, never fetched.
@@ -25,6 +27,7 @@ from threads.importers.model import (
 from threads.importers.text_cleanup import normalize_paste
 
 HANDLE = re.compile(r"^@?(\w{1,30})$")
+POST_ID = re.compile(r"^[0-9]{1,20}$")
 
 
 def load(content: str | dict[str, Any]) -> Any:
@@ -89,8 +92,11 @@ def image(value: Any, path: str) -> ImportedImage:
 
 def post(value: Any, index: int, limits: ImportLimits) -> ImportedPost:
     path = f"posts[{index}]"
-    given = obj(value, path, ("text",), ("images",))
+    given = obj(value, path, ("text",), ("id", "images"))
     body = text(given["text"], f"{path}.text").strip()
+    source_id = given.get("id", "")
+    if not isinstance(source_id, str) or (source_id and not POST_ID.match(source_id)):
+        raise InvalidImport("must be the post's id on X: a string of 1-20 digits.", field=f"{path}.id")
     images = given.get("images", [])
     if not isinstance(images, list):
         raise InvalidImport("must be a list.", field=f"{path}.images")
@@ -100,12 +106,14 @@ def post(value: Any, index: int, limits: ImportLimits) -> ImportedPost:
             f"has {len(images)} images; the limit is {limits.max_images_per_post}.", field=f"{path}.images"
         )
     return ImportedPost(
-        text=body, images=tuple(image(v, f"{path}.images[{i}]") for i, v in enumerate(images))
+        text=body,
+        images=tuple(image(v, f"{path}.images[{i}]") for i, v in enumerate(images)),
+        source_id=source_id,
     )
 
 
 def parse_json_thread(content: str | dict[str, Any], limits: ImportLimits) -> ImportedThread:
-    document = obj(load(content), "", ("author", "posts"), ("title",))
+    document = obj(load(content), "", ("author", "posts"), ("title", "source_url"))
     author = obj(document["author"], "author", ("name", "handle"), ("avatar_url",))
     handle = text(author["handle"], "author.handle").strip()
     if not HANDLE.match(handle):
@@ -117,10 +125,16 @@ def parse_json_thread(content: str | dict[str, Any], limits: ImportLimits) -> Im
         raise InvalidImport("must be a list.", field="posts")
     check_post_count(len(posts), limits)
     avatar = author.get("avatar_url")
+    source = document.get("source_url")
+    parsed = tuple(post(value, index, limits) for index, value in enumerate(posts))
+    ids = [item.source_id for item in parsed if item.source_id]
+    if len(set(ids)) != len(ids):
+        raise InvalidImport("Each post's id must appear once.", field="posts")
     return ImportedThread(
         title=text(document.get("title", ""), "title", limit=200).strip(),
         author_name=text(author["name"], "author.name", limit=100, blank=False).strip(),
         handle=handle.lstrip("@"),
         avatar_url=url(avatar, "author.avatar_url") if avatar is not None else None,
-        posts=tuple(post(value, index, limits) for index, value in enumerate(posts)),
+        posts=parsed,
+        source_url=url(source, "source_url") if source is not None else "",
     )

@@ -20,6 +20,7 @@ class ImportedImage:
 class ImportedPost:
     text: str
     images: tuple[ImportedImage, ...] = ()
+    source_id: str = ""  # the post's id where it came from (X's status id); "" when unknown
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ImportedThread:
     handle: str  # without the leading @
     avatar_url: str | None
     posts: tuple[ImportedPost, ...]
+    source_url: str = ""  # where the thread came from: its first post's address
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ export function slowDownText(seconds) {
 // fetch, made again after a rate limit's Retry-After (only for "throttled":
 // a quota's 429 is an answer, not a wait). `onWait(seconds)` hears each
 // second of the wait, then 0; an abort of `init.signal` ends the wait too.
-async function fetchPolitely(url, init, onWait) {
+export async function fetchPolitely(url, init, onWait) {
   for (;;) {
     const response = await fetch(url, init);
     if (response.status !== 429) return response;

@@ -13,7 +13,13 @@ function formatSize(bytes) {
 
 function fileCell(job) {
   const cell = document.createDocumentFragment();
-  if (job.result) {
+  if (job.kind === "archive_import" && job.result) {
+    // An X archive import made threads, not a file: link to them.
+    const link = document.createElement("a");
+    link.href = `${table.dataset.archive}?job=${job.id}`;
+    link.textContent = `${job.result.threads.length} thread${job.result.threads.length === 1 ? "" : "s"}`;
+    cell.append(link);
+  } else if (job.result) {
     const link = document.createElement("a");
     link.className = "button primary";
     link.href = job.result.download_url;
