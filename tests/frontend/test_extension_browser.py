@@ -354,6 +354,26 @@ def test_connect_with_the_website_session(extended: BrowserContext, live_server,
     expect(options.get_by_role("button", name="Disconnect")).to_be_visible()
 
 
+def test_a_done_link_the_extension_did_not_open_hands_over_nothing(extended: BrowserContext, live_server):
+    """Someone sends a link to the done page carrying their own token: the
+    extension keeps only a token from the tab it opened to connect (else
+    the user's saves would land in the sender's account)."""
+    user = UserFactory(email="careful@example.com")
+    sign_in(extended.new_page(), live_server.url, user.email)
+    foreign = extended.new_page()
+    foreign.goto(f"{live_server.url}/extension/connect/done/#token=somebody-elses-token")
+    options = extended.new_page()
+    options.goto(f"chrome-extension://{extension_id(extended)}/options.html")
+
+    with extended.expect_page() as opened:
+        options.get_by_role("button", name="Connect with your account").click()
+    with opened.value.expect_event("close"):
+        opened.value.get_by_role("button", name="Allow").click()
+
+    expect(options.locator("#state")).to_have_text(f"Connected as {user.email}.")
+    assert not foreign.is_closed(), "the foreign link's tab was taken for the connect flow's"
+
+
 # The build: one code base, two manifests that differ only where they must.
 
 

@@ -176,6 +176,11 @@ api.tabs.onUpdated.addListener(async (tabId, change, tab) => {
   if (!address.startsWith(`${site.site}${CONNECT_DONE}`)) return;
   const token = new URLSearchParams(new URL(address).hash.slice(1)).get("token");
   if (!token) return;
+  // Only from the tab the options page opened to connect: any other (a link
+  // someone sent, carrying their own token) would save into their account.
+  const { connectTab } = await api.storage.local.get({ connectTab: null });
+  if (connectTab !== tabId) return;
+  await api.storage.local.remove("connectTab");
   await api.storage.local.set({ token, connected: new Date().toISOString() });
   // The tab reports more than once (loading, complete): the first closes it.
   await api.tabs.remove(tabId).catch(() => {});

@@ -109,7 +109,10 @@ async function save(event) {
 
 async function connect() {
   const { site } = await stored();
-  await api.tabs.create({ url: `${site}/extension/connect/` });
+  const tab = await api.tabs.create({ url: `${site}/extension/connect/` });
+  // Only the tab opened here may hand a token over (background.js): a link
+  // to the done page with someone else's token in it is ignored.
+  await api.storage.local.set({ connectTab: tab.id });
   say(byId("state"), "Finish in the tab that opened: sign in if asked, then allow the extension. This page updates by itself.");
 }
 
