@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Invalid
 from rendering.models import Job
+from rendering.serializers import archive_result
 from webhooks import network
 from webhooks.models import Delivery, Endpoint
 
@@ -148,9 +149,11 @@ def on_job_finished(sender: object, job: Job, **_: object) -> None:
 
 
 def job_payload(job: Job, event: str) -> dict[str, Any]:
-    result = (
-        {"name": job.result_name, "size": job.result_size} if job.status == Job.Status.SUCCEEDED else None
-    )
+    result: dict[str, Any] | None = None
+    if job.kind == Job.Kind.ARCHIVE_IMPORT:
+        result = archive_result(job)  # the threads it saved, as the job's own answer says
+    elif job.status == Job.Status.SUCCEEDED:
+        result = {"name": job.result_name, "size": job.result_size}
     return {
         "event": event,
         "created": timezone.now().isoformat(),

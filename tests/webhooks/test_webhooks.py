@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from rendering import jobs
+from rendering.models import Job
 from tests.factories import thread_with_posts
 from tests.workers import wait_for
 from webhooks import services
@@ -159,3 +160,20 @@ def test_through_a_real_worker_the_hook_arrives_once(alice, receiver, cluster):
     assert json.loads(receiver.requests[0]["body"])["job"]["id"] == job.pk
     assert Delivery.objects.get().status == "succeeded"
     assert Delivery.objects.get().delivered > timezone.now() - datetime.timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_an_archive_imports_hook_carries_the_threads_it_saved(alice):
+    thread = thread_with_posts(alice, "Saved from the archive.")
+    job = Job.objects.create(
+        owner=alice,
+        kind=Job.Kind.ARCHIVE_IMPORT,
+        style={},
+        format="zip",
+        status=Job.Status.SUCCEEDED,
+        outcome={"min_posts": 2, "threads": [thread.pk], "created": 1, "updated": 0, "unchanged": 0},
+    )
+
+    result = services.job_payload(job, "job.succeeded")["job"]["result"]
+
+    assert result == {"threads": [thread.pk], "created": 1, "updated": 0, "unchanged": 0}
