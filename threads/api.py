@@ -63,7 +63,9 @@ class ThreadViewSet(OwnedViewSet):
 
     def detail_response(self, thread: Thread, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.thread_details(user=signed_in_user(self.request)).get(pk=thread.pk)
-        return Response(ThreadSerializer(fresh).data, status=status_code)
+        return Response(
+            ThreadSerializer(fresh, context=self.get_serializer_context()).data, status=status_code
+        )
 
     @extend_schema(
         parameters=[
@@ -101,7 +103,7 @@ class ThreadViewSet(OwnedViewSet):
 
     @extend_schema(responses={200: ThreadSerializer, **ERROR_RESPONSES})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(ThreadSerializer(self.get_object()).data)
+        return Response(ThreadSerializer(self.get_object(), context=self.get_serializer_context()).data)
 
     @extend_schema(request=ThreadWriteSerializer, responses={200: ThreadSerializer, **ERROR_RESPONSES})
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -223,7 +225,10 @@ class PostImageViewSet(OwnedViewSet):
         image = services.post_image_add(
             post=post, upload=data["file"], alt=data["alt"], placeholder=data["placeholder"]
         )
-        return Response(PostImageSerializer(image).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PostImageSerializer(image, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY, **ERROR_RESPONSES})
     def retrieve(self, request: Request, thread_id: str, position: str, pk: str) -> FileResponse:

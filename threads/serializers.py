@@ -18,6 +18,12 @@ def validate_handle(value: str) -> str:
     return value.lstrip("@")
 
 
+def absolute_link(serializer: serializers.Serializer, path: str) -> str:
+    """`path` on the host the request came to: the schema promises a URI."""
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 class PostImageSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The image file (owner only); null for a placeholder.")
     is_placeholder = serializers.BooleanField(read_only=True)
@@ -41,9 +47,12 @@ class PostImageSerializer(serializers.ModelSerializer):
     def get_url(self, image: PostImage) -> str | None:
         if image.is_placeholder:
             return None
-        return reverse(
-            "threads-api:post-image-file",
-            kwargs={"thread_id": image.post.thread_id, "position": image.post.position, "pk": image.pk},
+        return absolute_link(
+            self,
+            reverse(
+                "threads-api:post-image-file",
+                kwargs={"thread_id": image.post.thread_id, "position": image.post.position, "pk": image.pk},
+            ),
         )
 
 
@@ -127,7 +136,7 @@ class ThreadSerializer(ThreadSummarySerializer):
     def get_avatar(self, thread: Thread) -> str | None:
         if not thread.avatar:
             return None
-        return reverse("threads-api:thread-avatar", kwargs={"pk": thread.pk})
+        return absolute_link(self, reverse("threads-api:thread-avatar", kwargs={"pk": thread.pk}))
 
     def get_images_to_add(self, thread: Thread) -> list[int]:
         # From the posts and images already loaded for `posts`: no query.
