@@ -177,7 +177,7 @@ class JobSerializer(serializers.ModelSerializer):
         )
         return {"done": job.done, "total": job.total, "percent": percent}
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(serializers.DictField(allow_null=True))
     def get_result(self, job: Job) -> dict[str, Any] | None:
         """An export's file (its signed link), or an archive import's threads."""
         if job.kind == Job.Kind.ARCHIVE_IMPORT:
