@@ -9,12 +9,15 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import mail, selectors
-from accounts.models import ApiToken, User, normalize_email
-from config.errors import Conflict, Forbidden, Invalid, NotFound
+from accounts.models import ApiToken, MonthlyUsage, User, month_start, next_month_start, normalize_email
+from config.errors import Conflict, Forbidden, Invalid, NotFound, QuotaExceeded
+from rendering.models import Job
 
 
 def user_signup(*, request: HttpRequest, email: str, password: str) -> str:
@@ -131,3 +134,51 @@ def token_touch(*, token: ApiToken) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     token.last_used = now
+
+
+# --- Export quota ------------------------------------------------------------
+
+
+def charge_exports(*, user: User, exports: int) -> datetime.date:
+    """Take `exports` from this month's quota in one conditional UPDATE, so
+    concurrent requests for the last few admit exactly as many as are left.
+    Returns the month charged."""
+    month = month_start()
+    limit = user.plan.exports_per_month
+    rows = MonthlyUsage.objects.filter(user=user, month=month, exports__lte=limit - exports)
+    admitted = rows.update(exports=F("exports") + exports)
+    if not admitted:  # over the quota, or no row yet: the month's first export
+        MonthlyUsage.objects.get_or_create(user=user, month=month)
+        admitted = rows.update(exports=F("exports") + exports)
+    if not admitted:
+        used = MonthlyUsage.objects.filter(user=user, month=month).values_list("exports", flat=True).get()
+        resets = next_month_start(month)
+        raise QuotaExceeded(
+            f"your plan allows {limit} exports a month and {max(limit - used, 0)} are left; "
+            f"this export needs {exports}. The count resets on {resets:%Y-%m-%d} (UTC).",
+            field="exports",
+        )
+    return month
+
+
+def check_running_jobs(*, user: User) -> None:
+    """Refuse a job past the plan's number queued or running at once.
+    Called after `charge_exports`, whose UPDATE holds the user's usage row
+    until commit: one user's concurrent requests count one after another,
+    each seeing the jobs the ones before it committed."""
+    limit = user.plan.max_running_jobs
+    active = Job.objects.filter(owner=user, status__in=Job.ACTIVE).count()
+    if active >= limit:
+        raise QuotaExceeded(
+            f"your plan runs {limit} exports at a time and you have {active} queued or running; "
+            "try again when one has finished, or cancel one.",
+            field="max_running_jobs",
+        )
+
+
+def refund_exports(*, job: Job) -> None:
+    """Give back what `job` was charged, to the month it was charged to."""
+    if job.exports_charged and job.charged_month:
+        MonthlyUsage.objects.filter(user_id=job.owner_id, month=job.charged_month).update(
+            exports=Greatest(F("exports") - job.exports_charged, 0)
+        )

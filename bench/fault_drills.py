@@ -58,6 +58,7 @@ from django.db import connection
 from accounts.models import MonthlyUsage, User
 from accounts.services import email_verify, token_create
 from rendering import jobs
+from rendering.jobs import create as creation
 from rendering.models import Job
 from tests.factories import unlimited_plan
 from tests.workers import Worker
@@ -163,11 +164,11 @@ def drill_unsent(user: User) -> list[int]:
     def never_sent(job_id: int, *, bulk: bool) -> None:
         return None
 
-    send, jobs.send = jobs.send, never_sent
+    send, creation.send = creation.send, never_sent
     try:
         ids = [create(user, kind="thread", threads=[make_thread(user, posts=3)], format="png")]
     finally:
-        jobs.send = send
+        creation.send = send
     pool = worker()
     wait(finished(ids))
     pool.stop()

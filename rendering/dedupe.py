@@ -27,7 +27,7 @@ from threads.models import Post, PostImage
 from threads.selectors import threads_of
 
 if TYPE_CHECKING:
-    from rendering.jobs import CheckedRequest
+    from rendering.jobs.requests import CheckedRequest
 
 
 def content_fingerprint(*, user: User, checked: "CheckedRequest") -> str:

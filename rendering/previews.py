@@ -16,15 +16,15 @@ from rendering import adapters
 from rendering.engine import renderer
 from rendering.engine.cache import MB, ByteBoundedCache
 from rendering.engine.spec import spec_from_style
-from rendering.jobs import (
+from rendering.jobs.requests import (
     JobRequest,
-    as_exported,
     checked_arrangement,
     checked_placeholders,
     checked_scale,
     chosen_style,
     saved_arrangement,
 )
+from rendering.jobs.single import as_exported
 from rendering.models import Job
 from threads.importers import ImportedThread, InvalidImport, import_json
 from threads.models import Thread

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import usage_this_month
 from rendering import dedupe
-from rendering.jobs import JobRequest, checked_request
+from rendering.jobs.requests import JobRequest, checked_request
 from rendering.models import Job
 
 

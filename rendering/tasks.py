@@ -1,10 +1,13 @@
 """Thin Celery tasks: each takes an id and calls the job service, which
-claims the row before it works (so a repeated message does nothing)."""
+claims the row before it works (so a repeated message does nothing). The
+services send messages by these tasks' names and never import this module."""
 
 from celery import shared_task
 from celery.signals import worker_process_init
+from django.conf import settings
 
 from rendering import adapters, jobs
+from rendering.jobs.create import ASSEMBLE, RUN_JOB, RUN_PART, START_BULK
 
 # A database connection lost mid-task (PostgreSQL restarted, the connection
 # killed): the service has handed its row back; the task runs again shortly.
@@ -16,6 +19,11 @@ RETRY = {
     "max_retries": 10,
 }
 
+if settings.FAULT_DRILLS:  # tests and drills only: config/settings.py refuses it in production
+    from rendering.jobs import drills
+
+    drills.install(settings.FAULT_DRILLS)
+
 
 @worker_process_init.connect
 def warm_up_renderer(**_: object) -> None:
@@ -23,24 +31,24 @@ def warm_up_renderer(**_: object) -> None:
     adapters.warm_up()
 
 
-@shared_task(name="rendering.run_job", **RETRY)
+@shared_task(name=RUN_JOB, **RETRY)
 def run_job(job_id: int) -> None:
-    jobs.job_run(job_id)
+    jobs.job_run(job_id=job_id)
 
 
-@shared_task(name="rendering.start_bulk", **RETRY)
+@shared_task(name=START_BULK, **RETRY)
 def start_bulk(job_id: int) -> None:
-    jobs.bulk_start(job_id)
+    jobs.bulk_start(job_id=job_id)
 
 
-@shared_task(name="rendering.run_part", **RETRY)
+@shared_task(name=RUN_PART, **RETRY)
 def run_part(part_id: int) -> None:
-    jobs.part_run(part_id)
+    jobs.part_run(part_id=part_id)
 
 
-@shared_task(name="rendering.assemble", **RETRY)
+@shared_task(name=ASSEMBLE, **RETRY)
 def assemble(job_id: int) -> None:
-    jobs.bulk_assemble(job_id)
+    jobs.bulk_assemble(job_id=job_id)
 
 
 @shared_task(name="rendering.reconcile", acks_late=False)

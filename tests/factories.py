@@ -120,7 +120,7 @@ def one_of_everything(owner: User, first_id: int | None = None) -> dict:
     request = jobs.JobRequest(kind="thread", threads=[thread.pk], format="png")
     next_id(Job)
     job, _ = jobs.job_create(user=owner, request=request)
-    jobs.job_run(job.pk)
+    jobs.job_run(job_id=job.pk)
     queued_job, _ = jobs.job_create(user=owner, request=request)
     next_id(Endpoint)
     hook = Endpoint.objects.create(owner=owner, url="https://example.com/hook")

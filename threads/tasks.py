@@ -15,4 +15,4 @@ from threads.archive import services as archive
     **RETRY,
 )
 def import_archive(job_id: int) -> None:
-    archive.archive_import_run(job_id)
+    archive.archive_import_run(job_id=job_id)

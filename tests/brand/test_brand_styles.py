@@ -62,7 +62,7 @@ def thread(alice):
 def sent(monkeypatch) -> list[int]:
     """No worker here: messages are recorded and the test runs the job."""
     messages: list[int] = []
-    monkeypatch.setattr(jobs, "queue", lambda task, object_id: messages.append(object_id))
+    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: messages.append(object_id))
     return messages
 
 
@@ -179,7 +179,7 @@ def test_a_preset_whose_font_was_deleted_exports_in_inter_with_a_warning(alice, 
         request=jobs.JobRequest(kind="thread", threads=[thread.pk], format="png", preset=preset.pk),
     )
     for made in (job, inter):
-        jobs.job_run(made.pk)
+        jobs.job_run(job_id=made.pk)
         made.refresh_from_db()
 
     assert job.status == Job.Status.SUCCEEDED, job.error

@@ -7,7 +7,7 @@ import pytest
 
 from rendering.adapters import input_from_thread
 from rendering.engine.renderer import arrange, render
-from rendering.jobs import render_thread
+from rendering.jobs.single import render_thread
 from rendering.models import Job
 from tests.factories import thread_with_posts
 from threads.arrangement import engine_arrangement

@@ -25,7 +25,9 @@ def sent(monkeypatch) -> list[tuple[str, int]]:
     """No worker here: this test plays the worker's part, so messages are
     recorded instead of going to a broker nobody reads."""
     messages: list[tuple[str, int]] = []
-    monkeypatch.setattr(jobs, "queue", lambda task, object_id: messages.append((task.name, object_id)))
+    monkeypatch.setattr(
+        "rendering.jobs.create.queue", lambda name, object_id: messages.append((name, object_id))
+    )
     return messages
 
 
@@ -44,12 +46,12 @@ def create(client, body, key=None):
 def run(job_id: int) -> Job:
     job = Job.objects.get(pk=job_id)
     if job.kind == Job.Kind.BULK:
-        jobs.bulk_start(job_id)
+        jobs.bulk_start(job_id=job_id)
         for part in job.parts.all():
-            jobs.part_run(part.pk)
-        jobs.bulk_assemble(job_id)
+            jobs.part_run(part_id=part.pk)
+        jobs.bulk_assemble(job_id=job_id)
     else:
-        jobs.job_run(job_id)
+        jobs.job_run(job_id=job_id)
     return Job.objects.get(pk=job_id)
 
 
@@ -345,14 +347,14 @@ def test_a_failed_bulk_export_leaves_no_parts_behind(as_alice, alice):
     keep = thread_with_posts(alice, "Stays.", title="Stays")
     gone = thread_with_posts(alice, "Goes.", title="Goes")
     job_id = create(as_alice, {"kind": "bulk", "threads": [keep.pk, gone.pk], "format": "png"}).json()["id"]
-    jobs.bulk_start(job_id)
+    jobs.bulk_start(job_id=job_id)
     parts = list(Job.objects.get(pk=job_id).parts.order_by("number"))
-    jobs.part_run(parts[0].pk)
+    jobs.part_run(part_id=parts[0].pk)
     assert default_storage.listdir(f"export-parts/{job_id}")[1]
     gone_id = gone.pk
     gone.delete()
 
-    jobs.part_run(parts[1].pk)
+    jobs.part_run(part_id=parts[1].pk)
 
     job = Job.objects.get(pk=job_id)
     assert job.status == "failed"
@@ -365,14 +367,14 @@ def test_a_failed_bulk_export_leaves_no_parts_behind(as_alice, alice):
 def test_a_cancelled_bulk_export_stops_its_parts_and_keeps_no_files(as_alice, alice):
     ids = [thread_with_posts(alice, f"Post {n}.", title=f"T{n}").pk for n in range(3)]
     job_id = create(as_alice, {"kind": "bulk", "threads": ids, "format": "png"}).json()["id"]
-    jobs.bulk_start(job_id)
+    jobs.bulk_start(job_id=job_id)
     parts = list(Job.objects.get(pk=job_id).parts.order_by("number"))
-    jobs.part_run(parts[0].pk)
+    jobs.part_run(part_id=parts[0].pk)
 
     assert as_alice.post(f"{JOBS}{job_id}/cancel/").json()["status"] == "cancelled"
     for part in parts[1:]:
-        jobs.part_run(part.pk)
-    jobs.bulk_assemble(job_id)
+        jobs.part_run(part_id=part.pk)
+    jobs.bulk_assemble(job_id=job_id)
 
     job = Job.objects.get(pk=job_id)
     assert job.status == "cancelled"
@@ -439,7 +441,7 @@ def test_bad_carousel_choices_are_refused_by_name(as_alice, alice, carousel, fie
     ],
 )
 def test_file_names_are_cut_at_a_words_end(title, name):
-    from rendering.jobs import safe_name
+    from rendering.jobs.storage import safe_name
 
     assert safe_name(title) == name
     assert len(safe_name(title)) <= 60
@@ -486,15 +488,15 @@ def test_a_part_rendered_before_the_richer_index_is_still_assembled(as_alice, al
     job_id = create(as_alice, {"kind": "bulk", "threads": "all", "kinds": ["cards"], "format": "png"}).json()[
         "id"
     ]
-    jobs.bulk_start(job_id)
+    jobs.bulk_start(job_id=job_id)
     part = Job.objects.get(pk=job_id).parts.get()
-    jobs.part_run(part.pk)
+    jobs.part_run(part_id=part.pk)
     # As a worker of the previous release stored it: [file, alt] pairs.
     part.refresh_from_db()
     part.index = [[entry["file"], entry["alt"]] for entry in part.index]
     part.save(update_fields=["index"])
 
-    jobs.bulk_assemble(job_id)
+    jobs.bulk_assemble(job_id=job_id)
 
     assert Job.objects.get(pk=job_id).status == "succeeded"
     files = zip_index(as_alice, job_id)["threads"][0]["files"]

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from celery.app.task import Task
 from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
@@ -75,7 +74,7 @@ def test_a_cancelled_render_stops_before_its_next_page(alice, redis_url, cancel_
     job = make_job(alice, kind="carousel", threads=[long_thread(alice, 30).pk], format="zip")
     painted = cancel_on_page(job, 3)
 
-    jobs.job_run(job.pk)  # what the worker runs
+    jobs.job_run(job_id=job.pk)  # what the worker runs
 
     job.refresh_from_db()
     assert painted == [1, 2, 3], "page 3 was under way when the cancel came; no page after it"
@@ -88,13 +87,13 @@ def test_a_cancelled_render_stops_before_its_next_page(alice, redis_url, cancel_
 def test_a_cancelled_bulk_part_stops_before_its_next_page(pro_alice, redis_url, cancel_on_page):
     threads = [long_thread(pro_alice, 12, title=f"Bulk {n}").pk for n in range(3)]
     job = make_job(pro_alice, kind="bulk", threads=threads, format="png", kinds=["cards", "carousel"])
-    jobs.bulk_start(job.pk)  # its parts go to a queue no worker reads; they run here
+    jobs.bulk_start(job_id=job.pk)  # its parts go to a queue no worker reads; they run here
     first, *others = job.parts.order_by("number")
     painted = cancel_on_page(job, 2)
 
-    jobs.part_run(first.pk)
+    jobs.part_run(part_id=first.pk)
     for part in others:
-        jobs.part_run(part.pk)
+        jobs.part_run(part_id=part.pk)
 
     job.refresh_from_db()
     assert painted == [1, 2], "neither the rest of the part, its other kind, nor the next parts"
@@ -106,11 +105,11 @@ def test_a_cancelled_bulk_part_stops_before_its_next_page(pro_alice, redis_url, 
 def test_a_cancelled_assembly_stops_before_its_next_file(pro_alice, redis_url, monkeypatch):
     threads = [long_thread(pro_alice, 4, title=f"Zip {n}").pk for n in range(3)]
     job = make_job(pro_alice, kind="bulk", threads=threads, format="png")
-    jobs.bulk_start(job.pk)
+    jobs.bulk_start(job_id=job.pk)
     for part in job.parts.all():
-        jobs.part_run(part.pk)
+        jobs.part_run(part_id=part.pk)
     copied: list[int] = []
-    copy = jobs.shutil.copyfileobj
+    copy = jobs.bulk.shutil.copyfileobj
 
     def copying(*args, **kwargs):
         copied.append(1)
@@ -118,8 +117,8 @@ def test_a_cancelled_assembly_stops_before_its_next_file(pro_alice, redis_url, m
             jobs.job_cancel(job=Job.objects.get(pk=job.pk))
         return copy(*args, **kwargs)
 
-    monkeypatch.setattr(jobs.shutil, "copyfileobj", copying)
-    jobs.bulk_assemble(job.pk)
+    monkeypatch.setattr(jobs.bulk.shutil, "copyfileobj", copying)
+    jobs.bulk_assemble(job_id=job.pk)
 
     job.refresh_from_db()
     assert len(copied) == 2
@@ -131,8 +130,10 @@ def test_a_cancelled_assembly_stops_before_its_next_file(pro_alice, redis_url, m
 def test_cancel_revokes_the_messages_still_queued_by_the_ids_they_were_sent_with(pro_alice, monkeypatch):
     sent: list[str] = []
     revoked: list[str] = []
-    monkeypatch.setattr(Task, "apply_async", lambda task, args, queue, task_id: sent.append(task_id))
-    monkeypatch.setattr(jobs.celery_app.control, "revoke", revoked.extend)
+    monkeypatch.setattr(
+        jobs.create.celery_app, "send_task", lambda name, args, queue, task_id: sent.append(task_id)
+    )
+    monkeypatch.setattr(jobs.maintenance.celery_app.control, "revoke", revoked.extend)
     single = make_job(pro_alice, kind="cards", threads=[long_thread(pro_alice, 2).pk], format="png")
     bulk = make_job(
         pro_alice,
@@ -140,7 +141,7 @@ def test_cancel_revokes_the_messages_still_queued_by_the_ids_they_were_sent_with
         threads=[long_thread(pro_alice, 2, f"B{n}").pk for n in range(3)],
         format="png",
     )
-    jobs.bulk_start(bulk.pk)
+    jobs.bulk_start(job_id=bulk.pk)
 
     cancel_via_api(pro_alice, single.pk)
     cancel_via_api(pro_alice, bulk.pk)

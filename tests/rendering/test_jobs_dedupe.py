@@ -38,7 +38,7 @@ def sent(monkeypatch) -> list[int]:
     """No worker in these tests: messages are recorded, and the test plays
     the worker's part where a job must finish."""
     messages: list[int] = []
-    monkeypatch.setattr(jobs, "queue", lambda task, object_id: messages.append(object_id))
+    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: messages.append(object_id))
     return messages
 
 
@@ -54,12 +54,12 @@ def export(client: APIClient, body: dict, **headers: str):
 def run(job_id: int) -> Job:
     job = Job.objects.get(pk=job_id)
     if job.kind == Job.Kind.BULK:
-        jobs.bulk_start(job_id)
+        jobs.bulk_start(job_id=job_id)
         for part in job.parts.all():
-            jobs.part_run(part.pk)
-        jobs.bulk_assemble(job_id)
+            jobs.part_run(part_id=part.pk)
+        jobs.bulk_assemble(job_id=job_id)
     else:
-        jobs.job_run(job_id)
+        jobs.job_run(job_id=job_id)
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error
     return job
@@ -300,7 +300,7 @@ def test_zero_seconds_turns_it_off(as_alice, alice, thread, sent, settings):
 
 
 def fail(client, job_id: int) -> None:
-    jobs.fail_job(Job.objects.get(pk=job_id), None, "It broke.")
+    jobs.lease.fail_job(Job.objects.get(pk=job_id), None, "It broke.")
 
 
 def cancel(client, job_id: int) -> None:

@@ -193,7 +193,7 @@ def test_an_export_that_fills_the_storage_fails_with_a_reason_and_leaves_nothing
     job = make_job(alice, kind="carousel", threads=[thread.pk], format="zip")
     assert MonthlyUsage.objects.get(user=alice).exports == 1
 
-    jobs.job_run(job.pk)  # the service a worker runs, here in-process against the full filesystem
+    jobs.job_run(job_id=job.pk)  # the service a worker runs, here in-process against the full filesystem
 
     job.refresh_from_db()
     assert job.status == "failed"
@@ -204,7 +204,7 @@ def test_an_export_that_fills_the_storage_fails_with_a_reason_and_leaves_nothing
 
     filler.unlink()  # room again: the same export goes through
     again = make_job(alice, kind="carousel", threads=[thread.pk], format="zip")
-    jobs.job_run(again.pk)
+    jobs.job_run(job_id=again.pk)
     again.refresh_from_db()
     assert again.status == "succeeded", again.error
     assert default_storage.exists(str(again.result.name))
@@ -220,10 +220,10 @@ def test_a_bulk_export_that_fills_the_storage_fails_and_removes_its_parts(alice,
     (tiny_storage / "filler").write_bytes(b"\0" * (8192 * 1024 - 160 * 1024))
     job = make_job(alice, kind="bulk", threads=[t.pk for t in threads], format="png")
 
-    jobs.bulk_start(job.pk)  # sends the parts to a queue no worker reads; run them here
+    jobs.bulk_start(job_id=job.pk)  # sends the parts to a queue no worker reads; run them here
     for part in job.parts.order_by("number"):
-        jobs.part_run(part.pk)
-    jobs.bulk_assemble(job.pk)
+        jobs.part_run(part_id=part.pk)
+    jobs.bulk_assemble(job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == "failed"
@@ -252,7 +252,7 @@ def test_a_connection_lost_while_a_job_ends_is_retried_and_leaves_one_file(alice
     job_finished.connect(lose_the_connection)
     try:
         with pytest.raises(OperationalError):
-            jobs.job_run(job.pk)  # what the task runs; Celery retries on this error
+            jobs.job_run(job_id=job.pk)  # what the task runs; Celery retries on this error
     finally:
         job_finished.disconnect(lose_the_connection)
     job.refresh_from_db()
@@ -260,7 +260,7 @@ def test_a_connection_lost_while_a_job_ends_is_retried_and_leaves_one_file(alice
     folder = f"exports/{job.pk}"
     assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == [], "no stray file"
 
-    jobs.job_run(job.pk)  # the retry
+    jobs.job_run(job_id=job.pk)  # the retry
     job.refresh_from_db()
     assert job.status == "succeeded"
     assert job.attempts == 1

@@ -19,7 +19,8 @@ JOBS = "/api/v1/jobs/"
 def sent(monkeypatch) -> list[int]:
     require_service(connection.vendor == "postgresql", "DATABASE_URL (PostgreSQL)")
     messages: list[int] = []
-    monkeypatch.setattr(jobs, "queue", lambda task, object_id: messages.append(object_id))  # no worker here
+    # No worker here.
+    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: messages.append(object_id))
     return messages
 
 
@@ -101,7 +102,7 @@ def test_a_finished_or_cancelled_job_frees_its_slot_at_once_and_a_replay_takes_n
     assert bobs_own.status_code == 202, "the limit is each user's own"
 
     as_alice.post(f"{JOBS}{first}/cancel/")
-    jobs.job_run(second)
+    jobs.job_run(job_id=second)
     after = [as_alice.post(JOBS, body, format="json").status_code for _ in range(3)]
 
     assert after == [202, 202, 429], "the cancelled and the finished job each gave their slot back"

@@ -154,7 +154,8 @@ def test_jobs_queued_when_redis_loses_its_data_are_sent_again(cluster, alice, re
 
 def test_a_job_whose_message_was_never_sent_still_runs(cluster, alice, monkeypatch):
     thread = thread_with_posts(alice, "Committed, then the web process died.", title="Unsent")
-    monkeypatch.setattr(jobs, "send", lambda job_id, bulk: None)  # the crash: commit happened, send did not
+    # The crash: commit happened, send did not.
+    monkeypatch.setattr("rendering.jobs.create.send", lambda job_id, bulk: None)
     job = make_job(alice, kind="thread", threads=[thread.pk], format="png")
     monkeypatch.undo()
 

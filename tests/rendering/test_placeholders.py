@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch) -> None:
     """The tests play the worker's part (`finish`), so nothing is queued."""
-    monkeypatch.setattr(jobs, "queue", lambda task, object_id: None)
+    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: None)
 
 
 def upload(post, colour: str, alt: str = "") -> PostImage:
@@ -86,7 +86,7 @@ def create(client, body, key=None):
 
 
 def finish(job_id: int) -> Job:
-    jobs.job_run(job_id)
+    jobs.job_run(job_id=job_id)
     job = Job.objects.get(pk=job_id)
     assert job.status == "succeeded", job.error
     return job

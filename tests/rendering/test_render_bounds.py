@@ -75,12 +75,12 @@ def test_the_preview_refuses_a_page_over_the_limit_naming_scale(as_alice, alice,
 
 @pytest.mark.django_db
 def test_a_job_over_the_limit_fails_with_the_reason(as_alice, alice, settings, monkeypatch):
-    monkeypatch.setattr(jobs, "queue", lambda task, object_id: None)
+    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: None)
     settings.RENDER_MAX_MEGAPIXELS = 1
     thread = thread_with_posts(alice, "One line of a tall card\n" * 400)
 
     created = as_alice.post(JOBS, {"kind": "cards", "thread": thread.pk, "format": "png"}, format="json")
-    jobs.job_run(created.json()["id"])
+    jobs.job_run(job_id=created.json()["id"])
 
     job = Job.objects.get(pk=created.json()["id"])
     assert job.status == Job.Status.FAILED

@@ -91,7 +91,7 @@ def finished_job(alice) -> Callable[[], Job]:
         job, _ = jobs.job_create(
             user=alice, request=jobs.JobRequest(kind="thread", threads=[thread.pk], format="png")
         )
-        jobs.job_run(job.pk)
+        jobs.job_run(job_id=job.pk)
         return Job.objects.get(pk=job.pk)
 
     return finish

@@ -2,7 +2,7 @@
 archive's threads into saved threads with their pictures and avatar.
 
 The job is a `rendering.models.Job` of kind `archive_import`, run under the
-same protocol as exports (rendering/jobs.py): the worker claims the row,
+same protocol as exports (rendering/jobs/lease.py): the worker claims the row,
 beats while it works, and ends it once; a lost message is sent again by
 the reconciler; the stored ZIP is deleted when the job ends. Saving goes
 through `thread_save_imported`, keyed by the thread's first post id, so
@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import IO, Any
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -31,7 +30,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, Invalid
-from rendering import jobs
+from rendering.jobs.create import IMPORT_ARCHIVE, queue
+from rendering.jobs.lease import CancelFlag, beat, fail_job, finish_job, heartbeat, release, take
+from rendering.jobs.outcomes import RunErrors, StorageFull, Wording
+from rendering.jobs.storage import save_file
 from rendering.models import Job
 from threads import services
 from threads.archive.chains import Media, Tweet, find_threads, imported_thread, reduced
@@ -79,8 +81,8 @@ def archive_import_start(*, user: User, upload: UploadedFile, min_posts: int = 2
     try:
         # Django has spooled a large upload to a temporary file: the storage
         # moves or copies it in chunks, never the whole archive in memory.
-        stored = jobs.save_file(f"archives/{user.pk}/{uuid.uuid4().hex}.zip", upload)
-    except jobs.StorageFull:
+        stored = save_file(f"archives/{user.pk}/{uuid.uuid4().hex}.zip", upload)
+    except StorageFull:
         raise Invalid(
             "there is no room to store the archive now; please try again later.", field="file"
         ) from None
@@ -135,35 +137,43 @@ def queued_job(user: User, stored: str, min_posts: int) -> Job:
 
 
 def send(job_id: int) -> None:
-    from threads import tasks  # tasks import this module
-
-    jobs.queue(tasks.import_archive, job_id)
+    queue(IMPORT_ARCHIVE, job_id)
 
 
 # --- Running ---------------------------------------------------------------------
 
 
-def archive_import_run(job_id: int) -> None:
+def archive_import_run(*, job_id: int) -> None:
     """The worker's side: claim the job, import, end it once."""
     job = Job.objects.filter(pk=job_id, kind=Job.Kind.ARCHIVE_IMPORT).select_related("owner").first()
     if job is None or job.is_finished:
         return
-    token = jobs.take(Job, job, lambda reason: jobs.fail_job(job, None, f"The import {reason}"))
+    token = take(Job, job, lambda reason: fail_job(job, None, f"The import {reason}"))
     if token is None:
         return
     progress = {"done": 0, "total": 0}
-    checkpoint = jobs.heartbeat(lambda: jobs.beat(Job, job.pk, token, **progress), jobs.CancelFlag(job))
+    checkpoint = heartbeat(lambda: beat(Job, job.pk, token, **progress), CancelFlag(job))
 
     def report(done: int, total: int) -> None:
         progress.update(done=done, total=total)
         checkpoint()
 
-    try:
-        with default_storage.open(str(job.source.name)) as stored:
-            outcome = archive_import(
-                owner=job.owner, fileobj=stored, min_posts=job.outcome.get("min_posts", 2), progress=report
-            )
-        jobs.finish_job(
+    errors = RunErrors(
+        label=f"archive import {job.pk}",
+        wording=Wording(
+            storage_full="The import failed: there was no room left to store its pictures; try again later.",
+            unexpected="The import failed unexpectedly; the error was logged for us to fix.",
+            timed_out=f"The import took longer than {settings.ARCHIVE_TIME_LIMIT} s; "
+            "the threads saved so far stay.",
+        ),
+        fail=lambda message: fail_job(job, token, message),
+        release=lambda: release(Job, job.pk, token),
+    )
+    with errors, default_storage.open(str(job.source.name)) as stored:
+        outcome = archive_import(
+            owner=job.owner, fileobj=stored, min_posts=job.outcome.get("min_posts", 2), progress=report
+        )
+        finish_job(
             job,
             token,
             Job.Status.SUCCEEDED,
@@ -171,22 +181,6 @@ def archive_import_run(job_id: int) -> None:
             error="",
             **progress,
         )
-    except jobs.Stopped:
-        logger.info("archive import %s stopped: cancelled or taken over", job.pk)
-    except Invalid as error:
-        jobs.fail_job(job, token, error.message)
-    except SoftTimeLimitExceeded:
-        jobs.fail_job(
-            job,
-            token,
-            f"The import took longer than {settings.ARCHIVE_TIME_LIMIT} s; the threads saved so far stay.",
-        )
-    except jobs.CONNECTION_ERRORS:
-        jobs.release(Job, job.pk, token)
-        raise
-    except Exception:
-        logger.exception("archive import %s failed", job.pk)
-        jobs.fail_job(job, token, "The import failed unexpectedly; the error was logged for us to fix.")
 
 
 @dataclass

@@ -1,0 +1,237 @@
+"""Bulk exports: a part per thread, rendered on any worker, then one
+assembler copies the parts into the export's ZIP."""
+
+import json
+import logging
+import shutil
+import tempfile
+import uuid
+import zipfile
+from typing import IO, Any
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from rendering.engine import renderer
+from rendering.jobs.create import send_assembly, send_part
+from rendering.jobs.lease import (
+    CancelFlag,
+    beat,
+    claim,
+    fail_job,
+    finish_job,
+    heartbeat,
+    release,
+    stale_before,
+    take,
+)
+from rendering.jobs.outcomes import CONNECTION_ERRORS, EXPORT, PART, RunErrors, Stopped
+from rendering.jobs.single import render_thread
+from rendering.jobs.storage import (
+    ZIP_TIME,
+    remove_part_files,
+    safe_name,
+    save_file,
+    stored_as_result,
+    zip_bytes,
+)
+from rendering.models import Job, JobPart
+from threads.models import Thread
+
+logger = logging.getLogger(__name__)
+
+
+def bulk_start(*, job_id: int) -> None:
+    """Split a bulk job into a part per thread and send the parts out."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    if claim(Job, job_id) is None and not Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists():
+        return
+    JobPart.objects.bulk_create(
+        [
+            JobPart(job=job, number=number, thread_id=thread_id, enqueued=timezone.now())
+            for number, thread_id in enumerate(job.thread_ids, start=1)
+        ],
+        ignore_conflicts=True,
+    )
+    Job.objects.filter(pk=job_id).update(total=len(job.thread_ids), heartbeat=timezone.now())
+    for part_id in JobPart.objects.filter(job_id=job_id, status=JobPart.Status.QUEUED).values_list(
+        "id", flat=True
+    ):
+        send_part(part_id)
+    assemble_when_complete(job_id)
+
+
+def part_run(*, part_id: int) -> None:
+    """Render one thread of a bulk export into a stored part."""
+    part = JobPart.objects.select_related("job", "job__owner").filter(pk=part_id).first()
+    if (
+        part is None
+        or part.status in (JobPart.Status.SUCCEEDED, JobPart.Status.FAILED)
+        or part.job.is_finished
+    ):
+        return
+    job = part.job
+    token = take(JobPart, part, lambda reason: part_failed(part, None, f"It {reason}"))
+    if token is None:
+        return
+    checkpoint = heartbeat(lambda: part_beat(part_id, token, job.pk), CancelFlag(job))
+    errors = RunErrors(
+        label=f"part {part.number} of job {job.pk}",
+        wording=PART,
+        fail=lambda message: part_failed(part, token, message),
+        release=lambda: release(JobPart, part_id, token),
+    )
+    with errors:
+        entries: list[tuple[str, bytes]] = []
+        index: list[dict[str, Any]] = []
+        for kind in job.kinds:
+            files = render_thread(job, part.thread_id, kind, lambda *_: checkpoint())
+            for number, file in enumerate(files, start=1):
+                entries.append((file.name, file.content))
+                index.append(renderer.page_entry(file.name, number, file))
+        title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first() or "thread"
+        folder = f"{part.number:03d}-{safe_name(title)}"
+        stored = save_file(f"export-parts/{job.pk}/{part.number:03d}.zip", ContentFile(zip_bytes(entries)))
+    if errors.caught:
+        return
+    done = JobPart.objects.filter(pk=part_id, run_token=token, status=JobPart.Status.RUNNING).update(
+        status=JobPart.Status.SUCCEEDED, file=stored, folder=folder, index=index, heartbeat=timezone.now()
+    )
+    if not done or not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).exists():
+        default_storage.delete(stored)  # another run has it, or the export was cancelled meanwhile
+        return
+    Job.objects.filter(pk=job.pk).update(done=F("done") + 1, heartbeat=timezone.now())
+    assemble_when_complete(job.pk)
+
+
+def part_beat(part_id: int, token: uuid.UUID, job_id: int) -> None:
+    """A part's heartbeat, which also stops it when its export was cancelled or failed."""
+    beat(JobPart, part_id, token)
+    if not Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists():
+        raise Stopped
+
+
+def part_failed(part: JobPart, token: uuid.UUID | None, reason: str) -> None:
+    rows = JobPart.objects.filter(pk=part.pk).exclude(
+        status__in=[JobPart.Status.SUCCEEDED, JobPart.Status.FAILED]
+    )
+    if token is not None:
+        rows = rows.filter(run_token=token)
+    if rows.update(status=JobPart.Status.FAILED, error=reason[:500]):
+        title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first()
+        name = f"thread {part.thread_id}" + (f" ({title!r})" if title else "")
+        fail_job(
+            part.job, None, reason if reason.startswith(f"thread {part.thread_id} ") else f"{name}: {reason}"
+        )
+
+
+def assemble_when_complete(job_id: int) -> None:
+    remaining = JobPart.objects.filter(job_id=job_id).exclude(status=JobPart.Status.SUCCEEDED)
+    if JobPart.objects.filter(job_id=job_id).exists() and not remaining.exists():
+        send_assembly(job_id)
+
+
+def bulk_assemble(*, job_id: int) -> None:
+    """Copy every part into the export's ZIP, a folder per thread and an
+    index of each file with its alt text, streaming: one file in memory at
+    a time, whatever the export's size."""
+    job = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).first()
+    if job is None:
+        return
+    parts = list(JobPart.objects.filter(job_id=job_id).order_by("number"))
+    if not parts or any(part.status != JobPart.Status.SUCCEEDED for part in parts):
+        return
+    token = uuid.uuid4()
+    # One assembler at a time; another may take over once this one falls silent.
+    free = Q(assembling__isnull=True) | Q(heartbeat__lt=stale_before())
+    if not Job.objects.filter(free, pk=job_id, status=Job.Status.RUNNING).update(
+        run_token=token, assembling=timezone.now(), heartbeat=timezone.now()
+    ):
+        return
+    name = f"thread-navigator-export-{job.pk}.zip"
+    stored = ""
+
+    def release_after_lost_connection() -> None:
+        if stored and not stored_as_result(job_id, stored):
+            default_storage.delete(stored)
+        release_assembly(job_id, token)
+
+    errors = RunErrors(
+        label=f"assembly of job {job_id}",
+        wording=EXPORT,
+        fail=lambda message: fail_job(job, token, message),
+        release=release_after_lost_connection,
+        # Cancelled: its parts were removed while this copied them.
+        still_mine=Job.objects.filter(pk=job_id, run_token=token, status=Job.Status.RUNNING).exists,
+    )
+    with errors, tempfile.NamedTemporaryFile(suffix=".zip") as spool:
+        size = write_bulk_zip(job, parts, token, spool)
+        stored = save_file(f"exports/{job.pk}/{name}", File(spool, name=name))
+        finished = finish_job(
+            job, token, Job.Status.SUCCEEDED, result=stored, result_name=name, result_size=size, error=""
+        )
+    if errors.caught:
+        return
+    if finished:
+        remove_part_files(job_id)
+    else:
+        default_storage.delete(stored)
+
+
+def write_bulk_zip(job: Job, parts: list[JobPart], token: uuid.UUID, spool: IO[bytes]) -> int:
+    """The export's ZIP, written to `spool`: a folder per thread and
+    index.json. Returns its size."""
+    index: list[dict[str, Any]] = []
+    flag = CancelFlag(job)
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
+        for part in parts:
+            files = []
+            with default_storage.open(str(part.file.name)) as packed, zipfile.ZipFile(packed) as source:
+                for item, info in zip(part.index, source.infolist(), strict=True):
+                    if flag.is_up():
+                        beat(Job, job.pk, token)
+                    entry = part_index_entry(item)
+                    target = zipfile.ZipInfo(f"{part.folder}/{entry['file']}", ZIP_TIME)
+                    with source.open(info) as reader, archive.open(target, "w") as writer:
+                        shutil.copyfileobj(reader, writer, 1 << 20)
+                    files.append({**entry, "file": target.filename})
+            about = Thread.objects.filter(pk=part.thread_id).values("title", "author_name", "handle").first()
+            index.append({"folder": part.folder, "thread": part.thread_id, **(about or {}), "files": files})
+            beat(Job, job.pk, token)
+        summary = {"export": job.pk, "kinds": job.kinds, "format": job.format, "threads": index}
+        archive.writestr(
+            zipfile.ZipInfo("index.json", ZIP_TIME), json.dumps(summary, ensure_ascii=False, indent=2)
+        )
+    size = spool.tell()
+    spool.seek(0)
+    return size
+
+
+INDEX_KEYS = ("file", "page", "alt", "posts")  # as `renderer.page_entry` orders them
+
+
+def part_index_entry(item: dict[str, Any] | list[str]) -> dict[str, Any]:
+    """A line of a part's index, its keys in the order single exports give
+    them (PostgreSQL keeps a JSON object's keys in an order of its own).
+    Parts rendered before the index had pages and posts (a deploy during a
+    bulk export) hold [file, alt] pairs."""
+    if isinstance(item, dict):
+        return {key: item[key] for key in INDEX_KEYS}
+    name, alt = item
+    return {"file": name, "alt": alt}
+
+
+def release_assembly(job_id: int, token: uuid.UUID) -> None:
+    """The assembler lost its database connection: free the export for the retry."""
+    connection.close()
+    try:
+        Job.objects.filter(pk=job_id, run_token=token).update(assembling=None)
+    except CONNECTION_ERRORS:
+        logger.warning("job %s: the database is still away; the reconciler will assemble it", job_id)
+        connection.close()

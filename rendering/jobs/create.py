@@ -1,0 +1,148 @@
+"""Making a job: checked, deduplicated or replayed, charged, and sent to a
+worker once committed. Messages go by task name (`celery_app.send_task`),
+so this package never imports `rendering.tasks`, which imports it."""
+
+import enum
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import charge_exports, check_running_jobs
+from config.celery import app as celery_app
+from config.errors import Conflict, Invalid, QuotaExceeded
+from rendering import dedupe
+from rendering.jobs.requests import JobRequest, checked_request, export_warnings, font_warnings
+from rendering.models import Job
+
+# The tasks' names, which `rendering.tasks` and `threads.tasks` register.
+RUN_JOB = "rendering.run_job"
+START_BULK = "rendering.start_bulk"
+RUN_PART = "rendering.run_part"
+ASSEMBLE = "rendering.assemble"
+IMPORT_ARCHIVE = "threads.import_archive"
+
+
+class JobOutcome(enum.StrEnum):
+    """What `job_create` did."""
+
+    CREATED = "created"  # a new job, charged
+    REPLAYED = "replayed"  # the job this Idempotency-Key already made
+    REUSED = "reused"  # an identical export's job (rendering/dedupe.py), free
+
+
+def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") -> tuple[Job, JobOutcome]:
+    """A queued job; or the job this idempotency key already made; or,
+    without a key, the job an identical export made (`rendering.dedupe`).
+    The same key with a different request is a conflict. Exports are
+    charged to this month's quota when a job is made (nothing when one is
+    replayed or reused) and given back if it fails."""
+    key = idempotency_key.strip()
+    if len(key) > 255:
+        raise Invalid("at most 255 characters.", field="Idempotency-Key")
+    fingerprint = request.fingerprint()
+    if key:
+        existing = replayed_job(user, key, fingerprint)
+        if existing is not None:
+            return existing, JobOutcome.REPLAYED
+    checked = checked_request(user=user, request=request)
+    content = dedupe.content_fingerprint(user=user, checked=checked)
+    # With a key, the key alone says which requests are the same export.
+    reusable = None if key else dedupe.reusable_job(user=user, fingerprint=content)
+    if reusable is not None:
+        return reusable, JobOutcome.REUSED
+    warnings = export_warnings(
+        user=user,
+        thread_ids=checked.thread_ids,
+        arrangement=checked.arrangement,
+        placeholders=checked.placeholders,
+        bulk=checked.kind == Job.Kind.BULK,
+    ) + font_warnings(user=user, style=checked.style)
+    try:
+        with transaction.atomic():
+            month = charge_exports(user=user, exports=checked.exports)
+            # The charge holds the user's usage row until commit: an identical
+            # request that took it first (three quick ⌘S) has committed its job
+            # by now, and this one answers with it, its charge rolled back.
+            reusable = None if key else dedupe.reusable_job(user=user, fingerprint=content)
+            if reusable is not None:
+                transaction.set_rollback(True)
+                return reusable, JobOutcome.REUSED
+            check_running_jobs(user=user)
+            job = Job.objects.create(
+                owner=user,
+                kind=checked.kind,
+                thread_ids=checked.thread_ids,
+                kinds=checked.kinds,
+                style=checked.style,
+                preset=checked.preset,
+                arrangement=checked.arrangement,
+                placeholders=checked.placeholders,
+                warnings=warnings,
+                format=checked.format,
+                scale=checked.scale,
+                watermark_forced=checked.watermark_forced,
+                total=len(checked.thread_ids) if checked.kind == Job.Kind.BULK else 0,
+                exports_charged=checked.exports,
+                charged_month=month,
+                idempotency_key=key,
+                request_hash=fingerprint,
+                content_fingerprint=content,
+                enqueued=timezone.now(),
+            )
+            send_on_commit(job)
+    except (IntegrityError, QuotaExceeded):
+        # Another request with this key (or, without one, an identical
+        # request) won the race, perhaps taking the last export or slot as
+        # it did; answer as it did.
+        existing = (
+            replayed_job(user, key, fingerprint)
+            if key
+            else dedupe.reusable_job(user=user, fingerprint=content)
+        )
+        if existing is None:
+            raise
+        return existing, JobOutcome.REPLAYED if key else JobOutcome.REUSED
+    return job, JobOutcome.CREATED
+
+
+def replayed_job(user: User, key: str, fingerprint: str) -> Job | None:
+    job = Job.objects.filter(owner=user, idempotency_key=key).first()
+    if job is not None and job.request_hash != fingerprint:
+        raise Conflict(
+            "this key was used for a different request; use a new key.",
+            field="Idempotency-Key",
+        )
+    return job
+
+
+def send_on_commit(job: Job) -> None:
+    transaction.on_commit(lambda: send(job.pk, bulk=job.kind == Job.Kind.BULK))
+
+
+def send(job_id: int, *, bulk: bool) -> None:
+    queue(START_BULK if bulk else RUN_JOB, job_id)
+
+
+def send_part(part_id: int) -> None:
+    queue(RUN_PART, part_id)
+
+
+def send_assembly(job_id: int) -> None:
+    queue(ASSEMBLE, job_id)
+
+
+def queue(task_name: str, object_id: int) -> None:
+    celery_app.send_task(
+        task_name,
+        (object_id,),
+        queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+        task_id=message_id(task_name, object_id),
+    )
+
+
+def message_id(task_name: str, object_id: int) -> str:
+    """Every message about one row has one id (a retry, the reconciler's
+    re-send), so a cancel can revoke those still queued by name."""
+    return f"{task_name}:{object_id}"

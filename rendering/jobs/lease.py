@@ -1,0 +1,186 @@
+"""Leases on job and part rows: who may work on a row, and write it.
+
+- A run starts by claiming its row (`claim`, through `take`): one
+  conditional UPDATE that takes a queued row, or a running one whose
+  heartbeat has fallen silent, and writes a new random run token, a fresh
+  heartbeat and one more attempt. Exactly one run gets a given token; a
+  claim that changed no row means another run has it, or it has ended.
+- Only the run holding the token writes the row: every progress write
+  (`beat`) and the end (`finish_job` with the token) filter on it and on
+  the row still running. A write that changes no row raises Stopped (the
+  run was cancelled or taken over), and the run throws its work away. Ends
+  without a token (a cancel, a give-up) take any row not yet ended.
+- A run beats at most every BEAT_EVERY seconds (`heartbeat`), and at once
+  when the job's cancel flag is up (`CancelFlag`), so a cancel stops a
+  render before its next page.
+- A worker that dies (killed, out of memory, its machine lost) stops
+  beating. After JOB_STALE_AFTER seconds (`stale_before`) its lease is
+  stale: the reconciler sends the row again and the next claim takes it
+  over, counting an attempt; past JOB_MAX_ATTEMPTS the row is given up
+  instead (`take`). If the dead run's worker comes back, its next write
+  finds another token and it stops.
+- A run that loses its database connection hands the row back (`release`):
+  queued again, its attempt not counted, for the task's retry."""
+
+import datetime
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from accounts.services import refund_exports
+from config.redis_client import redis_client
+from rendering.jobs.outcomes import CONNECTION_ERRORS, Stopped, given_up, too_many_attempts
+from rendering.jobs.storage import remove_part_files, remove_source
+from rendering.models import Job, JobPart
+from rendering.signals import job_finished
+
+logger = logging.getLogger(__name__)
+
+BEAT_EVERY = 0.5  # seconds: live enough for a progress bar, a write per page would load the database
+
+
+def stale_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_AFTER)
+
+
+def claim(model: type[Job] | type[JobPart], pk: int) -> uuid.UUID | None:
+    """Take the row for a new run: queued, or running with a silent heartbeat
+    (its worker died). Returns the run's token, or None when another run has
+    it or it is finished."""
+    token = uuid.uuid4()
+    now = timezone.now()
+    takeable = Q(status="queued") | Q(status="running", heartbeat__lt=stale_before())
+    rows = model.objects.filter(takeable, pk=pk)
+    changes: dict[str, Any] = {
+        "status": "running",
+        "run_token": token,
+        "heartbeat": now,
+        "attempts": F("attempts") + 1,
+    }
+    if model is Job:
+        changes["started"] = now
+    return token if rows.update(**changes) else None
+
+
+def take(
+    model: type[Job] | type[JobPart], row: Job | JobPart, give_up: Callable[[str], object]
+) -> uuid.UUID | None:
+    """Claim `row` for a new run, or give it up once it has stopped its
+    worker too often (a job that crashes its process every time)."""
+    if too_many_attempts(row):
+        give_up(given_up(row.attempts))
+        return None
+    return claim(model, row.pk)
+
+
+def beat(model: type[Job] | type[JobPart], pk: int, token: uuid.UUID, **changes: Any) -> None:
+    """Record progress; stop if the run no longer owns the row."""
+    if not model.objects.filter(pk=pk, run_token=token, status="running").update(
+        heartbeat=timezone.now(), **changes
+    ):
+        raise Stopped
+
+
+class CancelFlag:
+    """Whether `job` was cancelled, from a Redis key that `job_cancel` sets:
+    one EXISTS, cheap enough for every page, where the row is read only
+    every BEAT_EVERY seconds. A hint: the row decides. Without Redis, or
+    once it fails, the flag stays down and the heartbeat alone finds a
+    cancel."""
+
+    def __init__(self, job: Job) -> None:
+        self.key = cancel_flag_key(job)
+        self.store = redis_client(settings.REDIS_URL) if settings.REDIS_URL else None
+
+    def is_up(self) -> bool:
+        if self.store is None:
+            return False
+        try:
+            return bool(self.store.exists(self.key))
+        except redis.RedisError as error:
+            logger.warning("cancel flags unreadable (%s); the heartbeat alone finds cancels", error)
+            self.store = None  # never wait on a lost Redis once per page
+            return False
+
+
+def cancel_flag_key(job: Job) -> str:
+    # With the job's creation time: ids start again at 1 in a new database
+    # (every test run), and a flag must never stop another job.
+    return f"tn:job-cancelled:{job.pk}:{job.created.timestamp():.6f}"
+
+
+def heartbeat(beat_now: Callable[[], None], flag: CancelFlag) -> Callable[[], None]:
+    """For between pages: `beat_now` at most every BEAT_EVERY seconds of a
+    run (pages come every 10-20 ms), and at once when `flag` is up. As
+    `beat_now` raises Stopped once the row is no longer the run's, a
+    cancelled render stops before its next page. The last values always
+    reach the row with the result."""
+    last = time.monotonic()
+
+    def maybe() -> None:
+        nonlocal last
+        if flag.is_up() or time.monotonic() - last >= BEAT_EVERY:
+            beat_now()
+            last = time.monotonic()
+
+    return maybe
+
+
+def release(model: type[Job] | type[JobPart], pk: int, token: uuid.UUID | None) -> None:
+    """A run that lost its database connection hands its row back (queued,
+    the attempt not counted) for the task's retry to claim at once. If the
+    database is still away, the reconciler sends it again later."""
+    connection.close()
+    try:
+        model.objects.filter(pk=pk, run_token=token, status="running").update(
+            status="queued", run_token=None, attempts=Greatest(F("attempts") - 1, 0)
+        )
+    except CONNECTION_ERRORS:
+        logger.warning(
+            "%s %s: the database is still away; the reconciler will send it again", model.__name__, pk
+        )
+        connection.close()
+
+
+def finish_job(job: Job, token: uuid.UUID | None, status: str, **changes: Any) -> bool:
+    """End a job once. With a token, only the run that owns it can."""
+    rows = Job.objects.filter(pk=job.pk, status__in=Job.ACTIVE)
+    if token is not None:
+        rows = rows.filter(run_token=token)
+    with transaction.atomic():
+        ended = rows.update(status=status, finished=timezone.now(), heartbeat=timezone.now(), **changes)
+        if ended and status != Job.Status.SUCCEEDED:
+            refund_exports(job=job)
+        if ended and status in (Job.Status.SUCCEEDED, Job.Status.FAILED):
+            announce_finished(job)
+    if ended and status != Job.Status.SUCCEEDED:
+        remove_part_files(job.pk)
+    if ended and job.kind == Job.Kind.ARCHIVE_IMPORT:
+        transaction.on_commit(lambda: remove_source(job.pk))
+    return bool(ended)
+
+
+def announce_finished(job: Job) -> None:
+    """`job_finished`, inside the transaction that ends the job. A
+    listener's failure (a webhook) must never keep a job from ending; a
+    lost connection, though, has lost the whole transaction."""
+    for receiver, error in job_finished.send_robust(sender=Job, job=Job.objects.get(pk=job.pk)):
+        if isinstance(error, CONNECTION_ERRORS):
+            raise error
+        if isinstance(error, Exception):
+            logger.error("job %s: %r failed on job_finished: %r", job.pk, receiver, error)
+    if transaction.get_rollback():  # a listener's savepoint could not be undone
+        raise OperationalError(f"job {job.pk}: the transaction that ended it was rolled back")
+
+
+def fail_job(job: Job, token: uuid.UUID | None, message: str) -> bool:
+    return finish_job(job, token, Job.Status.FAILED, error=message[:500])

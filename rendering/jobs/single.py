@@ -1,0 +1,126 @@
+"""Running a single-thread job: render it, store its file, end it once."""
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from brand.selectors import brand_files
+from config.errors import NotFound
+from rendering import adapters
+from rendering.engine import outputs, renderer
+from rendering.jobs.lease import CancelFlag, beat, fail_job, finish_job, heartbeat, release, take
+from rendering.jobs.outcomes import CONNECTION_ERRORS, EXPORT, RunErrors
+from rendering.jobs.requests import saved_arrangement
+from rendering.jobs.storage import safe_name, save_file, stored_as_result, zip_bytes
+from rendering.models import Job
+from threads.arrangement import engine_arrangement
+from threads.models import Thread
+from threads.selectors import thread_details
+
+logger = logging.getLogger(__name__)
+
+
+def job_run(*, job_id: int) -> None:
+    """Render a single-thread job and store its file."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    token = take(Job, job, lambda reason: fail_job(job, None, f"The job {reason}"))
+    if token is None:
+        return
+    pages = {"done": 0, "total": 0}
+    errors = RunErrors(
+        label=f"job {job.pk}",
+        wording=EXPORT,
+        fail=lambda message: fail_job(job, token, message),
+        release=lambda: release(Job, job.pk, token),
+        on_stop=lambda: logger.info(
+            "job %s stopped at page %s of %s: cancelled or taken over", job.pk, *pages.values()
+        ),
+    )
+    with errors:
+        job.refresh_from_db()
+        checkpoint = heartbeat(lambda: beat(Job, job.pk, token, **pages), CancelFlag(job))
+
+        def progress(done: int, total: int) -> None:
+            pages.update(done=done, total=total)
+            checkpoint()
+
+        files = render_thread(job, job.thread_ids[0], job.kind, progress)
+        name, content = single_result(job, files)
+        store_result(job, token, name, content, **pages)
+
+
+def render_thread(
+    job: Job, thread_id: int, kind: str, progress: Callable[[int, int], None] | None = None
+) -> list[renderer.RenderedFile]:
+    thread = thread_details(user=job.owner).filter(pk=thread_id).first()
+    if thread is None:
+        raise NotFound(f"thread {thread_id} was deleted after the export was made.")
+    data = as_exported(
+        adapters.input_from_thread(thread),
+        kind=kind,
+        arrangement=job.arrangement or saved_arrangement(thread),
+        placeholders=job.placeholders,
+    )
+    brand = brand_files(user=job.owner, style=job.style)
+    data = adapters.with_brand(data, brand)
+    return renderer.render(
+        data=data,
+        style=job.style,
+        kind=kind,
+        fmt=job.format,
+        scale=job.scale,
+        watermark_forced=job.watermark_forced,
+        progress=progress,
+        limits=adapters.render_limits(),
+    )
+
+
+def as_exported(
+    data: renderer.RenderInput, *, kind: str, arrangement: dict[str, Any], placeholders: str
+) -> renderer.RenderInput:
+    """What an export of `kind` draws of a thread: without its images still
+    to add when they are left out, with the Studio's choice of posts
+    (carousels). The preview goes through here too: preview == export."""
+    if placeholders == Job.Placeholders.DROP:
+        data = adapters.without_images_to_add(data)
+    if arrangement and kind == Job.Kind.CAROUSEL:
+        data = renderer.arrange(data, engine_arrangement(arrangement))
+    return data
+
+
+def single_result(job: Job, files: list[renderer.RenderedFile]) -> tuple[str, bytes]:
+    title = Thread.objects.filter(pk=job.thread_ids[0]).values_list("title", flat=True).first() or "thread"
+    stem = f"{safe_name(title)}-{job.kind}"
+    if len(files) == 1:
+        extension = files[0].name.rsplit(".", 1)[-1]
+        return f"{stem}.{extension}", files[0].content
+    entries = [(file.name, file.content) for file in files]
+    index = [renderer.page_entry(file.name, number, file) for number, file in enumerate(files, start=1)]
+    return f"{stem}.zip", zip_bytes([*entries, ("index.json", outputs.index_json(index))])
+
+
+def store_result(job: Job, token: uuid.UUID, name: str, content: bytes, **progress: int) -> None:
+    stored = save_file(f"exports/{job.pk}/{name}", ContentFile(content))
+    try:
+        finished = finish_job(
+            job,
+            token,
+            Job.Status.SUCCEEDED,
+            result=stored,
+            result_name=name,
+            result_size=len(content),
+            error="",
+            **progress,
+        )
+    except CONNECTION_ERRORS:
+        if not stored_as_result(job.pk, stored):
+            default_storage.delete(stored)  # the retry stores its own
+        raise
+    if not finished:
+        default_storage.delete(stored)  # cancelled, or another run finished first

@@ -1,0 +1,77 @@
+"""A job's files: stored under a free name (StorageFull when there is no
+room), zipped, named, and removed when the job no longer needs them."""
+
+import contextlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from rendering.jobs.outcomes import CONNECTION_ERRORS, NO_ROOM, StorageFull
+from rendering.models import Job, JobPart
+
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def save_file(name: str, content: File) -> str:
+    """Store a file under `name` (or a free name like it). When the storage
+    is full, what was partly written is removed and StorageFull raised."""
+    name = default_storage.get_available_name(name)
+    try:
+        return default_storage.save(name, content)
+    except OSError as error:
+        if error.errno not in NO_ROOM:
+            raise
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
+        raise StorageFull(name) from error
+
+
+def stored_as_result(job_id: int, stored: str) -> bool:
+    """After a connection error at the end of a run: did the job end with
+    this file anyway (the commit went through, its answer was lost)? When
+    the database cannot say, yes: a stray file beats a lost result."""
+    connection.close()
+    try:
+        return Job.objects.filter(pk=job_id, result=stored).exists()
+    except CONNECTION_ERRORS:
+        connection.close()
+        return True
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, content in entries:
+            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), content)
+    return buffer.getvalue()
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """A file name anyone's system accepts: ASCII letters, digits and dashes,
+    cut at a word's end (a single word longer than `limit` is cut short)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    if len(slug) > limit:
+        head = slug[: limit + 1]
+        slug = head.rsplit("-", 1)[0] if "-" in head else slug[:limit]
+    return slug.strip("-") or "thread"
+
+
+def remove_part_files(job_id: int) -> None:
+    for part in JobPart.objects.filter(job_id=job_id).exclude(file=""):
+        default_storage.delete(str(part.file.name))
+    JobPart.objects.filter(job_id=job_id).update(file="")
+
+
+def remove_source(job_id: int) -> None:
+    """An archive import's uploaded ZIP, kept only while the job may run."""
+    name = Job.objects.filter(pk=job_id).exclude(source="").values_list("source", flat=True).first()
+    if name:
+        default_storage.delete(name)
+        Job.objects.filter(pk=job_id).update(source="")
