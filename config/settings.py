@@ -259,6 +259,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": False,
             "querystring_auth": True,
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=900),
+            # A file read back (a bulk export's parts) spills to disk past
+            # this size instead of sitting whole in the worker's memory.
+            "max_memory_size": 8 * 1024 * 1024,
         },
     }
 else:
