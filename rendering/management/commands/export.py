@@ -29,7 +29,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--user", required=True, help="The owner's email address.")
         parser.add_argument("--threads", required=True, help='Thread ids, comma-separated, or "all" (bulk).')
-        parser.add_argument("--kind", default="bulk", choices=Job.Kind.values)
+        exports = [kind for kind in Job.Kind.values if kind != Job.Kind.ARCHIVE_IMPORT]
+        parser.add_argument("--kind", default="bulk", choices=exports)
         parser.add_argument(
             "--kinds", nargs="+", default=["carousel"], help="Bulk: what each thread becomes."
         )
