@@ -174,6 +174,21 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+    # RabbitMQ: a message is settled only when its worker acks it, and a
+    # dead worker's connection closes with it, so its unacked task is back
+    # at once (no visibility timeout). Quorum queues are replicated and
+    # durable; Celery sees them and turns off global QoS (which they
+    # refuse) and sends countdowns through its native delayed delivery,
+    # which needs topic exchanges. Any queue named at send time
+    # (`queue=...`) is declared as a quorum queue too.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+    CELERY_BROKER_HEARTBEAT = env.int("CELERY_BROKER_HEARTBEAT", default=30)
+    CELERY_TASK_DEFAULT_QUEUE_TYPE = "quorum"
+    CELERY_TASK_CREATE_MISSING_QUEUE_TYPE = "quorum"
+    CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"
+    CELERY_TASK_CREATE_MISSING_QUEUE_EXCHANGE_TYPE = "topic"
+    CELERY_WORKER_DETECT_QUORUM_QUEUES = True
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND = env.str(

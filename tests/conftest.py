@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from tests.brokers import delete_queue, sending_over
 from tests.factories import PASSWORD, UserFactory
 from tests.workers import Worker
 
@@ -89,9 +89,29 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def cluster(tmp_path, settings, redis_url) -> Iterator[Callable[..., Worker]]:
-    """Start workers that share the test database, the media folder and a
-    queue of their own; all are stopped at the end."""
+def amqp_url() -> str:
+    url = os.environ.get("AMQP_URL", "")
+    require_service(bool(url), "AMQP_URL (RabbitMQ)")
+    return url
+
+
+@pytest.fixture
+def broker() -> str:
+    """The broker `cluster` starts its workers over: Redis unless a test is
+    parametrized with tests.brokers.BOTH_BROKERS."""
+    return "redis"
+
+
+@pytest.fixture
+def broker_url(request, broker: str) -> str:
+    return str(request.getfixturevalue(f"{broker}_url"))
+
+
+@pytest.fixture
+def cluster(tmp_path, settings, redis_url, broker_url) -> Iterator[Callable[..., Worker]]:
+    """Start workers that share the test database, the media folder, the
+    broker this process sends over and a queue of their own; all are
+    stopped and the queue deleted at the end."""
     require_service(connection.vendor == "postgresql", "DATABASE_URL (PostgreSQL)")
     queue = f"test-jobs-{uuid.uuid4().hex[:10]}"
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
@@ -100,6 +120,7 @@ def cluster(tmp_path, settings, redis_url) -> Iterator[Callable[..., Worker]]:
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": broker_url,
         "DATA_DIR": str(tmp_path),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "JOB_STALE_AFTER": "3",
@@ -114,8 +135,9 @@ def cluster(tmp_path, settings, redis_url) -> Iterator[Callable[..., Worker]]:
         started.append(worker)
         return worker
 
-    yield start
-    for worker in started:
-        worker.stop(signal.SIGKILL)
-    redis.Redis.from_url(redis_url).delete(queue)
+    with sending_over(broker_url):
+        yield start
+        for worker in started:
+            worker.stop(signal.SIGKILL)
+    delete_queue(broker_url, queue)
     print(log.read_text() if log.exists() else "")

@@ -1,6 +1,7 @@
 """A real Celery worker, started as its own process, runs a task end to end:
-over Redis when REDIS_URL is set (always in CI), and over the embedded
-filesystem broker that needs no server."""
+over Redis when REDIS_URL is set (always in CI), over RabbitMQ when AMQP_URL
+is set (always in CI), and over the embedded filesystem broker that needs no
+server."""
 
 import os
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.brokers import delete_queue, queue_exists
 from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,6 +99,22 @@ def test_worker_runs_a_task_over_redis(tmp_path, queue):
     for result in ping_through(env, queue):
         assert result.returncode == 0, result.stdout + result.stderr
         assert "pong" in result.stdout
+
+
+def test_worker_runs_a_task_over_rabbitmq_from_a_quorum_queue(tmp_path, queue, amqp_url):
+    # The queue is the default one, as in a deployment: Celery binds the
+    # default queue to its delayed delivery exchanges at start.
+    env = embedded_env(tmp_path) | {"CELERY_BROKER_URL": amqp_url, "CELERY_TASK_DEFAULT_QUEUE": queue}
+
+    try:
+        for result in ping_through(env, queue):
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert "pong" in result.stdout
+    finally:
+        declared = queue_exists(amqp_url, queue, quorum=True)
+        delete_queue(amqp_url, queue)
+    assert declared, "the queue is a quorum queue"
+    assert not queue_exists(amqp_url, queue)
 
 
 def test_ping_fails_clearly_when_no_worker_listens(tmp_path, queue):

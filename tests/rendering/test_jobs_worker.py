@@ -1,4 +1,5 @@
-"""Jobs through real Celery workers (their own processes) over Redis, against
+"""Jobs through real Celery workers (their own processes) over Redis, and
+over RabbitMQ for those marked BOTH_BROKERS, against
 the test PostgreSQL database: every kind and format end to end, and the
 faults a deployment meets. Each fault test asserts that every accepted job
 ends exactly once, with one result, or fails with a reason."""
@@ -19,7 +20,9 @@ from PIL import Image
 
 from accounts.models import MonthlyUsage, Plan
 from rendering import jobs
+from rendering.jobs.create import RUN_JOB, message_id
 from rendering.models import Job, JobPart
+from tests.brokers import BOTH_BROKERS, queued_task_ids
 from tests.factories import thread_with_posts
 from tests.workers import wait_for
 
@@ -58,6 +61,7 @@ def many_posts(user, count: int, title: str):
     return [thread_with_posts(user, *texts, title=f"{title} {n}") for n in range(count)]
 
 
+@BOTH_BROKERS
 def test_every_kind_and_format_through_a_worker(cluster, alice):
     thread = thread_with_posts(alice, "First post.", "Second post 🎉 with an emoji.", title="Worker run")
     Plan.objects.filter(code=alice.plan_id).update(max_running_jobs=7)  # all at once
@@ -105,6 +109,7 @@ def pro_alice(alice):
     return alice
 
 
+@BOTH_BROKERS
 def test_killing_a_worker_mid_bulk_export_loses_nothing_and_doubles_nothing(cluster, pro_alice):
     alice = pro_alice
     many_posts(alice, 8, "Kill")
@@ -134,6 +139,41 @@ def test_killing_a_worker_mid_bulk_export_loses_nothing_and_doubles_nothing(clus
     assert attempts == {number: 2 if number in held else 1 for number in attempts}, (
         "the parts the killed worker held ran again, once; the others once"
     )
+    assert_one_result_each([job.pk])
+
+
+@pytest.mark.parametrize("broker", ["amqp"])
+def test_rabbitmq_gives_a_killed_workers_job_back_at_once(cluster, alice, broker_url, settings):
+    """No visibility timeout: the dead worker's connection closes with it and
+    its unacknowledged message is ready again at once."""
+    texts = [f"Post {n}. " + "Words that take a line or two to lay out. " * 8 for n in range(60)]
+    thread = thread_with_posts(alice, *texts, title="Killed mid-render")
+    first = cluster()
+    job = make_job(alice, kind="carousel", threads=[thread.pk], format="pdf")
+    wait_for(lambda: Job.objects.get(pk=job.pk).status == "running", what="the render to start")
+
+    first.stop(signal.SIGKILL)
+    killed = time.monotonic()
+    assert Job.objects.get(pk=job.pk).status == "running", "killed mid-render"
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    wait_for(
+        lambda: message_id(RUN_JOB, job.pk) in queued_task_ids(broker_url, queue),
+        timeout=30,
+        what="the message to be back in the queue",
+    )
+    back = time.monotonic() - killed
+    cluster()
+    wait_for(all_finished([job.pk]), what="the job to run again on the new worker")
+    finished = time.monotonic() - killed
+
+    print(f"message back after {back:.2f} s, job finished {finished:.2f} s after the kill")
+    assert back < 5, f"back after {back:.1f} s"
+    # Far under the visibility timeout a Redis broker would wait for
+    # (CELERY_VISIBILITY_TIMEOUT, 990 s by default).
+    assert finished < 30, f"ran again {finished:.1f} s after the kill"
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert job.attempts == 2
     assert_one_result_each([job.pk])
 
 
@@ -187,6 +227,7 @@ def test_a_job_that_kills_its_worker_every_time_fails_after_three_attempts(clust
     assert_one_result_each([bad.pk, good.pk])
 
 
+@BOTH_BROKERS
 def test_sigterm_lets_the_running_job_finish_and_the_rest_wait_for_the_next_worker(cluster, pro_alice):
     alice = pro_alice
     many_posts(alice, 6, "Term")
