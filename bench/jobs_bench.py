@@ -40,25 +40,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import Plan, User
+from bench.job_parts import assembly_seconds, bulk_export, make_threads, start_workers, wait_finished
 from rendering import jobs
 from rendering.models import Job
-from threads.models import Post, Thread
-
-POST = (
-    "Post {n} of thread {t}: a few sentences about the subject, long enough to fill some lines on the slide."
-)
-
-
-def start_workers(processes: int) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
-        "--concurrency", str(processes), "--queues", QUEUE, "--loglevel", "warning",
-        "--without-heartbeat", "--without-gossip", "--without-mingle",
-        "--hostname", f"bench-{uuid.uuid4().hex[:6]}@%h",
-    ]  # fmt: skip
-    worker = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), start_new_session=True)
-    time.sleep(1)
-    return worker
 
 
 def wait_ready(user: User, thread_id: int) -> None:
@@ -67,16 +51,6 @@ def wait_ready(user: User, thread_id: int) -> None:
         user=user, request=jobs.JobRequest(kind="thread", threads=[thread_id], format="png")
     )
     wait_finished(job.pk, timeout=120)
-
-
-def wait_finished(job_id: int, timeout: float = 600) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = Job.objects.get(pk=job_id)
-        if job.is_finished:
-            return job
-        time.sleep(0.05)
-    raise SystemExit(f"job {job_id} did not finish in {timeout} s")
 
 
 def peak_rss_mb(worker: subprocess.Popen[bytes]) -> float:
@@ -103,26 +77,17 @@ def stop(worker: subprocess.Popen[bytes]) -> None:
 
 
 def bulk_run(user: User, processes: int, thread_ids: list[int]) -> tuple[float, float, int, float]:
-    worker = start_workers(processes)
+    worker = start_workers(processes, QUEUE, "bench")
     try:
         wait_ready(user, thread_ids[0])
-        started = time.perf_counter()
-        job, _ = jobs.job_create(
-            user=user,
-            request=jobs.JobRequest(kind="bulk", threads=thread_ids, format="png", kinds=("carousel",)),
-        )
-        job = wait_finished(job.pk)
-        wall = time.perf_counter() - started
-        if job.status != Job.Status.SUCCEEDED:
-            raise SystemExit(f"bulk job failed: {job.error}")
-        assembly = (job.finished - job.assembling).total_seconds() if job.assembling and job.finished else 0.0
-        return wall, peak_rss_mb(worker), job.result_size or 0, assembly
+        job, wall = bulk_export(user, thread_ids)
+        return wall, peak_rss_mb(worker), job.result_size or 0, assembly_seconds(job)
     finally:
         stop(worker)
 
 
 def latency(user: User, thread_id: int, count: int) -> list[float]:
-    worker = start_workers(2)
+    worker = start_workers(2, QUEUE, "bench")
     try:
         wait_ready(user, thread_id)
         delays = []
@@ -152,15 +117,7 @@ def main() -> None:
     bulk_max = pro.bulk_max_threads
     Plan.objects.filter(code="pro").update(bulk_max_threads=max(options.threads, bulk_max))
     try:
-        thread_ids = []
-        for t in range(1, options.threads + 1):
-            thread = Thread.objects.create(
-                owner=user, title=f"Bench thread {t}", author_name="Bench", handle="bench"
-            )
-            Post.objects.bulk_create(
-                [Post(thread=thread, position=n, text=POST.format(n=n, t=t)) for n in range(1, 9)]
-            )
-            thread_ids.append(thread.pk)
+        thread_ids = make_threads(user, options.threads)
         slides = options.threads * 10
         one_wall, one_rss, size, one_zip = bulk_run(user, 1, thread_ids)
         two_wall, two_rss, _, two_zip = bulk_run(user, 2, thread_ids)

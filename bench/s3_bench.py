@@ -78,13 +78,8 @@ django.setup()
 from django.core.management import call_command
 
 from accounts.models import Plan, User
+from bench.job_parts import assembly_seconds, bulk_export, make_threads, start_workers, wait_finished
 from rendering import jobs
-from rendering.models import Job
-from threads.models import Post, Thread
-
-POST = (
-    "Post {n} of thread {t}: a few sentences about the subject, long enough to fill some lines on the slide."
-)
 
 
 def s3() -> Any:
@@ -132,41 +127,8 @@ class Sampler(threading.Thread):
             time.sleep(0.1)
 
 
-def start_worker(processes: int) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
-        "--concurrency", str(processes), "--queues", QUEUE, "--loglevel", "warning",
-        "--without-heartbeat", "--without-gossip", "--without-mingle",
-        "--hostname", f"s3-bench-{uuid.uuid4().hex[:6]}@%h",
-    ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), start_new_session=True)
-
-
-def wait_finished(job_id: int, timeout: float = 900) -> Job:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = Job.objects.get(pk=job_id)
-        if job.is_finished:
-            return job
-        time.sleep(0.1)
-    raise SystemExit(f"job {job_id} did not finish in {timeout} s")
-
-
-def make_threads(user: User, count: int) -> list[int]:
-    ids = []
-    for t in range(1, count + 1):
-        thread = Thread.objects.create(
-            owner=user, title=f"Bench thread {t}", author_name="Bench", handle="bench"
-        )
-        Post.objects.bulk_create(
-            [Post(thread=thread, position=n, text=POST.format(n=n, t=t)) for n in range(1, 9)]
-        )
-        ids.append(thread.pk)
-    return ids
-
-
 def export(user: User, thread_ids: list[int], processes: int) -> None:
-    worker = start_worker(processes)
+    worker = start_workers(processes, QUEUE, "s3-bench")
     sampler = Sampler(worker.pid)
     sampler.start()
     try:
@@ -174,17 +136,9 @@ def export(user: User, thread_ids: list[int], processes: int) -> None:
             user=user, request=jobs.JobRequest(kind="thread", threads=thread_ids[:1], format="png")
         )
         wait_finished(warm.pk, timeout=120)
-        started = time.perf_counter()
-        job, _ = jobs.job_create(
-            user=user,
-            request=jobs.JobRequest(kind="bulk", threads=thread_ids, format="png", kinds=("carousel",)),
-        )
-        job = wait_finished(job.pk)
-        wall = time.perf_counter() - started
-        if job.status != Job.Status.SUCCEEDED:
-            raise SystemExit(f"bulk job failed: {job.error}")
+        job, wall = bulk_export(user, thread_ids)
         stored = s3().head_object(Bucket=BUCKET, Key=str(job.result.name))
-        assembly = (job.finished - job.assembling).total_seconds() if job.assembling and job.finished else 0.0
+        assembly = assembly_seconds(job)
         slides = len(thread_ids) * 10
         print(
             f"bulk export onto S3 (moto): {len(thread_ids)} threads, {slides} slides, {processes} processes"
