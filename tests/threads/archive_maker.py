@@ -155,7 +155,9 @@ class Archive:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", self.compression) as archive:
             for name, content in self.entries():
-                archive.writestr(self.folder + name, content)
+                # A fixed date: the same archive made twice is the same bytes.
+                entry = zipfile.ZipInfo(self.folder + name, date_time=(2024, 5, 1, 12, 0, 0))
+                archive.writestr(entry, content, compress_type=self.compression)
         return out.getvalue()
 
 
