@@ -2,12 +2,13 @@
 claims the row before it works (so a repeated message does nothing). The
 services send messages by these tasks' names and never import this module."""
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
 
 from rendering import adapters, jobs
 from rendering.jobs.create import ASSEMBLE, RUN_JOB, RUN_PART, START_BULK
+from rendering.jobs.lease import redelivered
 
 # A database connection lost mid-task (PostgreSQL restarted, the connection
 # killed): the service has handed its row back; the task runs again shortly.
@@ -31,9 +32,9 @@ def warm_up_renderer(**_: object) -> None:
     adapters.warm_up()
 
 
-@shared_task(name=RUN_JOB, **RETRY)
-def run_job(job_id: int) -> None:
-    jobs.job_run(job_id=job_id)
+@shared_task(name=RUN_JOB, bind=True, **RETRY)
+def run_job(self: Task, job_id: int) -> None:
+    jobs.job_run(job_id=job_id, redelivered=redelivered(self.request.delivery_info))
 
 
 @shared_task(name=START_BULK, **RETRY)
@@ -41,9 +42,9 @@ def start_bulk(job_id: int) -> None:
     jobs.bulk_start(job_id=job_id)
 
 
-@shared_task(name=RUN_PART, **RETRY)
-def run_part(part_id: int) -> None:
-    jobs.part_run(part_id=part_id)
+@shared_task(name=RUN_PART, bind=True, **RETRY)
+def run_part(self: Task, part_id: int) -> None:
+    jobs.part_run(part_id=part_id, redelivered=redelivered(self.request.delivery_info))
 
 
 @shared_task(name=ASSEMBLE, **RETRY)

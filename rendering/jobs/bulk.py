@@ -67,8 +67,9 @@ def bulk_start(*, job_id: int) -> None:
     assemble_when_complete(job_id)
 
 
-def part_run(*, part_id: int) -> None:
-    """Render one thread of a bulk export into a stored part."""
+def part_run(*, part_id: int, redelivered: bool = False) -> None:
+    """Render one thread of a bulk export into a stored part (`redelivered`
+    as for `job_run`)."""
     part = JobPart.objects.select_related("job", "job__owner").filter(pk=part_id).first()
     if (
         part is None
@@ -77,7 +78,9 @@ def part_run(*, part_id: int) -> None:
     ):
         return
     job = part.job
-    token = take(JobPart, part, lambda reason: part_failed(part, None, f"It {reason}"))
+    token = take(
+        JobPart, part, lambda reason: part_failed(part, None, f"It {reason}"), redelivered=redelivered
+    )
     if token is None:
         return
     checkpoint = heartbeat(lambda: part_beat(part_id, token, job.pk), CancelFlag(job))

@@ -14,7 +14,7 @@ from typing import Any
 from celery.signals import task_prerun
 
 from rendering.jobs.create import RUN_JOB, RUN_PART
-from rendering.jobs.lease import claim
+from rendering.jobs.lease import claim, redelivered
 from rendering.jobs.outcomes import too_many_attempts
 from rendering.models import Job, JobPart
 from threads.models import Thread
@@ -27,12 +27,15 @@ def install(drill: str) -> None:
 
 
 def crash_on(marker: str, *, task: Any, args: tuple[Any, ...], **_: object) -> None:
+    if not args:
+        return  # the reconciler, the clean-up: no row of their own
     row = crash_row(task.name, args[0])
     if row is None or too_many_attempts(row):
         return  # the run itself gives it up
     title = Thread.objects.filter(pk=crash_thread(row)).values_list("title", flat=True).first() or ""
     # `claim` takes only a row no other run holds, as the run itself would.
-    if marker in title and claim(type(row), row.pk) is not None:
+    again = redelivered(task.request.delivery_info)
+    if marker in title and claim(type(row), row.pk, redelivered=again) is not None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -16,7 +16,9 @@
 - A worker that dies (killed, out of memory, its machine lost) stops
   beating. After JOB_STALE_AFTER seconds (`stale_before`) its lease is
   stale: the reconciler sends the row again and the next claim takes it
-  over, counting an attempt; past JOB_MAX_ATTEMPTS the row is given up
+  over, counting an attempt. A broker that sees the worker go (RabbitMQ,
+  when its connection closes) hands the message out again at once, marked
+  redelivered: that claim takes the running row without waiting; past JOB_MAX_ATTEMPTS the row is given up
   instead (`take`). If the dead run's worker comes back, its next write
   finds another token and it stops.
 - A run that loses its database connection hands the row back (`release`):
@@ -26,7 +28,7 @@ import datetime
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
@@ -52,13 +54,15 @@ def stale_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_AFTER)
 
 
-def claim(model: type[Job] | type[JobPart], pk: int) -> uuid.UUID | None:
+def claim(model: type[Job] | type[JobPart], pk: int, *, redelivered: bool = False) -> uuid.UUID | None:
     """Take the row for a new run: queued, or running with a silent heartbeat
-    (its worker died). Returns the run's token, or None when another run has
-    it or it is finished."""
+    (its worker died), or running at all when the broker hands its message
+    out again (`redelivered`: the worker that held it is gone). Returns the
+    run's token, or None when another run has it or it is finished."""
     token = uuid.uuid4()
     now = timezone.now()
-    takeable = Q(status="queued") | Q(status="running", heartbeat__lt=stale_before())
+    running = Q(status="running") if redelivered else Q(status="running", heartbeat__lt=stale_before())
+    takeable = Q(status="queued") | running
     rows = model.objects.filter(takeable, pk=pk)
     changes: dict[str, Any] = {
         "status": "running",
@@ -71,15 +75,26 @@ def claim(model: type[Job] | type[JobPart], pk: int) -> uuid.UUID | None:
     return token if rows.update(**changes) else None
 
 
+def redelivered(delivery_info: Mapping[str, Any] | None) -> bool:
+    """Whether the broker handed a message out again because the worker
+    that held it went away (RabbitMQ at once; Redis after its visibility
+    timeout, or when a pool process died and Celery gave its message back)."""
+    return bool((delivery_info or {}).get("redelivered"))
+
+
 def take(
-    model: type[Job] | type[JobPart], row: Job | JobPart, give_up: Callable[[str], object]
+    model: type[Job] | type[JobPart],
+    row: Job | JobPart,
+    give_up: Callable[[str], object],
+    *,
+    redelivered: bool = False,
 ) -> uuid.UUID | None:
     """Claim `row` for a new run, or give it up once it has stopped its
     worker too often (a job that crashes its process every time)."""
     if too_many_attempts(row):
         give_up(given_up(row.attempts))
         return None
-    return claim(model, row.pk)
+    return claim(model, row.pk, redelivered=redelivered)
 
 
 def beat(model: type[Job] | type[JobPart], pk: int, token: uuid.UUID, **changes: Any) -> None:

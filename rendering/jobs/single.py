@@ -24,12 +24,13 @@ from threads.selectors import thread_details
 logger = logging.getLogger(__name__)
 
 
-def job_run(*, job_id: int) -> None:
-    """Render a single-thread job and store its file."""
+def job_run(*, job_id: int, redelivered: bool = False) -> None:
+    """Render a single-thread job and store its file (`redelivered`: the
+    broker handed the message out again, its worker gone: see `lease`)."""
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.is_finished:
         return
-    token = take(Job, job, lambda reason: fail_job(job, None, f"The job {reason}"))
+    token = take(Job, job, lambda reason: fail_job(job, None, f"The job {reason}"), redelivered=redelivered)
     if token is None:
         return
     pages = {"done": 0, "total": 0}

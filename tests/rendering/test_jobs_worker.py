@@ -145,7 +145,10 @@ def test_killing_a_worker_mid_bulk_export_loses_nothing_and_doubles_nothing(clus
 @pytest.mark.parametrize("broker", ["amqp"])
 def test_rabbitmq_gives_a_killed_workers_job_back_at_once(cluster, alice, broker_url, settings):
     """No visibility timeout: the dead worker's connection closes with it and
-    its unacknowledged message is ready again at once."""
+    its unacknowledged message is ready again at once, marked redelivered,
+    and the next worker takes the running job over without waiting for its
+    heartbeat to go stale (the reconciler, told to wait 10 minutes, can't
+    be what brings it back)."""
     texts = [f"Post {n}. " + "Words that take a line or two to lay out. " * 8 for n in range(60)]
     thread = thread_with_posts(alice, *texts, title="Killed mid-render")
     first = cluster()
@@ -162,7 +165,7 @@ def test_rabbitmq_gives_a_killed_workers_job_back_at_once(cluster, alice, broker
         what="the message to be back in the queue",
     )
     back = time.monotonic() - killed
-    cluster()
+    cluster(JOB_STALE_AFTER="600", JOB_REQUEUE_AFTER="600")
     wait_for(all_finished([job.pk]), what="the job to run again on the new worker")
     finished = time.monotonic() - killed
 
