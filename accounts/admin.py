@@ -25,6 +25,7 @@ class PlanAdmin(admin.ModelAdmin):
         "max_running_jobs",
         "previews_per_minute",
         "previews_per_day",
+        "fast_export",
     ]
 
     def has_delete_permission(self, request: HttpRequest, obj: Plan | None = None) -> bool:

@@ -36,6 +36,9 @@ class Plan(models.Model):
     previews_per_day = models.PositiveIntegerField(
         default=2000, help_text="Editor previews a day: enough to design, too few to export through."
     )
+    fast_export = models.BooleanField(
+        default=False, help_text="Exports go to the fast queue, which every worker serves first."
+    )
 
     class Meta:
         ordering = ["price_per_month_cents", "code"]
@@ -59,6 +62,7 @@ class Plan(models.Model):
             "max_running_jobs": self.max_running_jobs,
             "previews_per_minute": self.previews_per_minute,
             "previews_per_day": self.previews_per_day,
+            "fast_export": self.fast_export,
         }
 
 

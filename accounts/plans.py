@@ -18,6 +18,7 @@ DEFAULT_PLANS: list[dict[str, Any]] = [
         "max_running_jobs": 2,
         "previews_per_minute": 240,
         "previews_per_day": 2000,
+        "fast_export": False,
     },
     {
         "code": "pro",
@@ -32,6 +33,7 @@ DEFAULT_PLANS: list[dict[str, Any]] = [
         "max_running_jobs": 8,
         "previews_per_minute": 1200,
         "previews_per_day": 20000,
+        "fast_export": True,
     },
 ]
 

@@ -58,7 +58,7 @@ from django.db import connection
 from accounts.models import MonthlyUsage, User
 from accounts.services import email_verify, token_create
 from rendering import jobs
-from rendering.jobs import create as creation
+from rendering.jobs import dispatch as dispatching
 from rendering.models import Job
 from tests.factories import unlimited_plan
 from tests.workers import Worker
@@ -161,14 +161,14 @@ def drill_flush(user: User) -> list[int]:
 def drill_unsent(user: User) -> list[int]:
     """The web process dies between committing a job and sending its message."""
 
-    def never_sent(job_id: int, *, bulk: bool) -> None:
+    def never_sent(job: Job) -> None:
         return None
 
-    send, creation.send = creation.send, never_sent
+    send, dispatching.send = dispatching.send, never_sent
     try:
         ids = [create(user, kind="thread", threads=[make_thread(user, posts=3)], format="png")]
     finally:
-        creation.send = send
+        dispatching.send = send
     pool = worker()
     wait(finished(ids))
     pool.stop()

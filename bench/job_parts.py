@@ -22,14 +22,16 @@ POSTS_PER_THREAD = 8  # with a cover and an end slide: 10 carousel slides a thre
 
 
 def start_workers(processes: int, queue: str, name: str) -> subprocess.Popen[bytes]:
-    """A prefork worker of `processes` on `queue`, in a session of its own."""
+    """A prefork worker of `processes` on `queue` and its fast queue (Pro's,
+    served first), in a session of its own."""
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
-        "--concurrency", str(processes), "--queues", queue, "--loglevel", "warning",
+        "--concurrency", str(processes), "--loglevel", "warning",
         "--without-heartbeat", "--without-gossip", "--without-mingle",
         "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h",
     ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), start_new_session=True)
+    env = {**os.environ, "CELERY_TASK_DEFAULT_QUEUE": queue}  # config/settings.py declares both
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
 
 def wait_finished(job_id: int, timeout: float = 600) -> Job:

@@ -1,12 +1,16 @@
 """Job system benchmark: prints figures; not a test.
 
-    DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python bench/jobs_bench.py [--threads 100]
+    DATABASE_URL=postgres://… REDIS_URL=redis://… [AMQP_URL=amqp://…] \
+        .venv/bin/python bench/jobs_bench.py [--broker redis|amqp] [--threads 100] [--flood 500]
 
 A bulk export of 1,000 portrait slides (100 threads of 8 posts: cover, 8
-posts and an end slide each) through 1 and then 2 real worker processes over
-Redis: wall time, slides a second, scaling efficiency, the workers' peak
-memory. Then the time from creating a job to a worker taking it, with idle
-workers. Everything runs in a throwaway user, media folder and queue.
+posts and an end slide each) through 1 and then 2 real worker processes:
+wall time, slides a second, scaling efficiency, the workers' peak memory.
+Then the time from creating a job to a worker taking it: with idle
+workers; for Pro jobs while `--flood` free jobs of 100 users are queued;
+and for one free user's job while another free user has `--flood` jobs
+waiting. Everything runs in throwaway users, plans, media folder and
+queues, over Redis or (`--broker amqp`) RabbitMQ.
 """
 
 import argparse
@@ -21,6 +25,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+parser = argparse.ArgumentParser()
+parser.add_argument("--broker", choices=["redis", "amqp"], default="redis")
+parser.add_argument("--threads", type=int, default=100)
+parser.add_argument("--latency-jobs", type=int, default=50)
+parser.add_argument("--flood", type=int, default=500, help="free jobs queued while Pro jobs are timed")
+parser.add_argument("--skip-bulk", action="store_true")
+options = parser.parse_args()
 MEDIA = tempfile.mkdtemp(prefix="jobs-bench-")
 QUEUE = f"bench-{uuid.uuid4().hex[:8]}"
 os.environ.update(
@@ -31,11 +42,16 @@ os.environ.update(
 )
 if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")):
     sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs the real system.")
+if options.broker == "amqp":
+    if not os.environ.get("AMQP_URL"):
+        sys.exit("Set AMQP_URL for --broker amqp.")
+    os.environ["CELERY_BROKER_URL"] = os.environ["AMQP_URL"]
 
 import django
 
 django.setup()
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -43,6 +59,7 @@ from accounts.models import Plan, User
 from bench.job_parts import assembly_seconds, bulk_export, make_threads, start_workers, wait_finished
 from rendering import jobs
 from rendering.models import Job
+from tests.brokers import delete_queue
 
 
 def wait_ready(user: User, thread_id: int) -> None:
@@ -104,44 +121,149 @@ def latency(user: User, thread_id: int, count: int) -> list[float]:
         stop(worker)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=100)
-    parser.add_argument("--latency-jobs", type=int, default=50)
-    options = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    user = User.objects.create_user(
-        f"bench-{uuid.uuid4().hex[:8]}@example.com", None, plan=Plan.objects.get(code="pro")
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * share) - 1))]
+
+
+def spread(values: list[float]) -> str:
+    return f"p50 {statistics.median(values):.0f} ms, p99 {percentile(values, 0.99):.0f} ms, max {max(values):.0f} ms"
+
+
+def bench_plan() -> Plan:
+    """A free plan (no fast export) that lets a user queue a flood."""
+    free = Plan.objects.get(code="free")
+    free.pk = f"bench-{uuid.uuid4().hex[:8]}"
+    free.max_running_jobs = 100_000
+    free.exports_per_month = 1_000_000
+    free.save(force_insert=True)
+    return free
+
+
+def free_user(plan: Plan, label: str) -> User:
+    return User.objects.create_user(f"{QUEUE}-{label}-{uuid.uuid4().hex[:8]}@example.com", None, plan=plan)
+
+
+def carousel(user: User, thread_id: int) -> Job:
+    job, _ = jobs.job_create(
+        user=user, request=jobs.JobRequest(kind="carousel", threads=[thread_id], format="png")
     )
+    return job
+
+
+def queued_free(users: list[User]) -> int:
+    return Job.objects.filter(owner__in=users, status=Job.Status.QUEUED).count()
+
+
+def wait_started(job_id: int, timeout: float = 600) -> float:
+    """Created → running of a job, in ms, once a worker has taken it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = Job.objects.get(pk=job_id)
+        if job.started or job.is_finished:
+            return ((job.started or job.finished) - job.created).total_seconds() * 1000
+        time.sleep(0.01)
+    raise SystemExit(f"job {job_id} did not start in {timeout} s")
+
+
+def wait_drained(users: list[User]) -> None:
+    while Job.objects.filter(owner__in=users, status__in=Job.ACTIVE).exists():
+        time.sleep(0.2)
+
+
+def pro_under_flood(pro: User, pro_thread: int, plan: Plan, flood: int) -> tuple[list[float], int]:
+    """Pro jobs timed one after another while `flood` free carousels of 100
+    users (flood / 100 each, all sent: within each user's share) are queued."""
+    users = [free_user(plan, f"flood{n}") for n in range(100)]
+    threads = {user.pk: make_threads(user, 1)[0] for user in users}
+    worker = start_workers(2, QUEUE, "bench")
+    delays: list[float] = []
+    try:
+        wait_ready(pro, pro_thread)
+        for _ in range(flood // len(users)):
+            for user in users:
+                carousel(user, threads[user.pk])
+        fewest = flood
+        while (waiting := queued_free(users)) >= flood // 5:
+            fewest = min(fewest, waiting)
+            job, _ = jobs.job_create(
+                user=pro, request=jobs.JobRequest(kind="thread", threads=[pro_thread], format="png")
+            )
+            delays.append(wait_started(job.pk))
+            time.sleep(0.1)
+        wait_drained(users)
+        return delays, fewest
+    finally:
+        stop(worker)
+
+
+def late_user_wait(plan: Plan, backlog: int, samples: int) -> list[float]:
+    """One free user queues `backlog` carousels; another free user's job,
+    made while they wait, is timed, `samples` times."""
+    hog, late = free_user(plan, "hog"), free_user(plan, "late")
+    hog_thread, late_thread = make_threads(hog, 1)[0], make_threads(late, 1)[0]
+    worker = start_workers(2, QUEUE, "bench")
+    delays: list[float] = []
+    try:
+        wait_ready(late, late_thread)
+        for _ in range(backlog):
+            carousel(hog, hog_thread)
+        while len(delays) < samples and queued_free([hog]) > 0:
+            delays.append(wait_started(carousel(late, late_thread).pk))
+        wait_drained([hog, late])
+        return delays
+    finally:
+        stop(worker)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    user = User.objects.create_user(f"{QUEUE}-pro@example.com", None, plan=Plan.objects.get(code="pro"))
     pro = Plan.objects.get(code="pro")
     bulk_max = pro.bulk_max_threads
     Plan.objects.filter(code="pro").update(bulk_max_threads=max(options.threads, bulk_max))
+    plan = bench_plan()
+    broker = "RabbitMQ" if options.broker == "amqp" else "Redis"
     try:
         thread_ids = make_threads(user, options.threads)
-        slides = options.threads * 10
-        one_wall, one_rss, size, one_zip = bulk_run(user, 1, thread_ids)
-        two_wall, two_rss, _, two_zip = bulk_run(user, 2, thread_ids)
-        delays = sorted(latency(user, thread_ids[0], options.latency_jobs))
-        efficiency = one_wall / two_wall / 2
+        if not options.skip_bulk:
+            slides = options.threads * 10
+            one_wall, one_rss, size, one_zip = bulk_run(user, 1, thread_ids)
+            two_wall, two_rss, _, two_zip = bulk_run(user, 2, thread_ids)
+            efficiency = one_wall / two_wall / 2
+            print(
+                f"bulk export: {options.threads} threads, {slides} portrait slides, "
+                f"PNG in one ZIP ({size / 2**20:.0f} MB)"
+            )
+            print(f"{'workers':>8} {'wall s':>8} {'slides/s':>9} {'ZIP assembly s':>15} {'peak RSS MB':>12}")
+            print(f"{1:>8} {one_wall:8.1f} {slides / one_wall:9.1f} {one_zip:15.1f} {one_rss:12.0f}")
+            print(f"{2:>8} {two_wall:8.1f} {slides / two_wall:9.1f} {two_zip:15.1f} {two_rss:12.0f}")
+            print(f"scaling efficiency 1 → 2 workers: {efficiency:.0%}")
+        delays = latency(user, thread_ids[0], options.latency_jobs)
+        print(f"created → running, idle workers ({len(delays)} jobs): {spread(delays)}")
+        pro_delays, fewest = pro_under_flood(user, thread_ids[0], plan, options.flood)
         print(
-            f"bulk export: {options.threads} threads, {slides} portrait slides, PNG in one ZIP ({size / 2**20:.0f} MB)"
+            f"created → running, Pro jobs with {options.flood} free carousels queued by 100 users "
+            f"(never fewer than {fewest} left; {len(pro_delays)} jobs): {spread(pro_delays)}"
         )
-        print(f"{'workers':>8} {'wall s':>8} {'slides/s':>9} {'ZIP assembly s':>15} {'peak RSS MB':>12}")
-        print(f"{1:>8} {one_wall:8.1f} {slides / one_wall:9.1f} {one_zip:15.1f} {one_rss:12.0f}")
-        print(f"{2:>8} {two_wall:8.1f} {slides / two_wall:9.1f} {two_zip:15.1f} {two_rss:12.0f}")
-        print(f"scaling efficiency 1 → 2 workers: {efficiency:.0%}")
-        p99 = delays[min(len(delays) - 1, round(len(delays) * 0.99) - 1)]
+        fair = late_user_wait(plan, options.flood, samples=20)
         print(
-            f"created → running, idle workers ({len(delays)} jobs): "
-            f"p50 {statistics.median(delays):.1f} ms, p99 {p99:.1f} ms"
+            f"created → running, a free user's carousel while another free user has "
+            f"{options.flood} queued ({len(fair)} jobs): {spread(fair)}"
         )
-        print(f"database: {connection.vendor}, broker: Redis, machine cores: {os.cpu_count()}")
+        settings.JOB_MESSAGES_PER_USER = 1_000_000  # as before turns: everything sent at once
+        unfair = late_user_wait(plan, options.flood, samples=1)
+        print(f"  the same without turns (every job sent at once, 1 job): {spread(unfair)}")
+        print(f"database: {connection.vendor}, broker: {broker}, machine cores: {os.cpu_count()}")
     finally:
-        jobs_of_user = Job.objects.filter(owner=user)
-        for job in jobs_of_user:
+        made = User.objects.filter(email__startswith=f"{QUEUE}-")
+        for job in Job.objects.filter(owner__in=made):
             if job.result:
                 job.result.delete(save=False)
-        user.delete()
+        made.delete()
+        plan.delete()
+        for name in (QUEUE, QUEUE + settings.FAST_QUEUE_SUFFIX):
+            delete_queue(settings.CELERY_BROKER_URL, name)
         Plan.objects.filter(code="pro").update(bulk_max_threads=bulk_max)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -166,6 +167,7 @@ if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_
     raise ImproperlyConfigured("Celery limits must satisfy soft time limit < time limit < visibility timeout")
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
+BROKER_IS_AMQP = CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://"))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_FOLDER = DATA_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
@@ -174,7 +176,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
     }
-elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+elif BROKER_IS_AMQP:
     # RabbitMQ: a message is settled only when its worker acks it, and a
     # dead worker's connection closes with it, so its unacked task is back
     # at once (no visibility timeout). Quorum queues are replicated and
@@ -190,7 +192,12 @@ elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
     CELERY_TASK_CREATE_MISSING_QUEUE_EXCHANGE_TYPE = "topic"
     CELERY_WORKER_DETECT_QUORUM_QUEUES = True
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    # Redis: BRPOP over the queues in the order the worker consumes them
+    # (CELERY_TASK_QUEUES below lists Pro's first), not round-robin.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "queue_order_strategy": "priority",
+    }
 CELERY_RESULT_BACKEND = env.str(
     "CELERY_RESULT_BACKEND", default=REDIS_URL or f"file://{DATA_DIR / 'celery-results'}"
 )
@@ -208,6 +215,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Fast export: Pro jobs go to "<queue>.fast", declared first, so every worker
+# consumes it first (Redis: BRPOP lists it first; RabbitMQ: its messages
+# reach the worker while it is busy and run before any later free one).
+FAST_QUEUE_SUFFIX = ".fast"
+CELERY_TASK_QUEUES = [
+    Queue(
+        name,
+        Exchange(name, type="topic" if BROKER_IS_AMQP else "direct"),
+        routing_key=name,
+        queue_arguments={"x-queue-type": "quorum"} if BROKER_IS_AMQP else None,
+    )
+    for name in (CELERY_TASK_DEFAULT_QUEUE + FAST_QUEUE_SUFFIX, CELERY_TASK_DEFAULT_QUEUE)
+]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Render jobs ------------------------------------------------------------------
@@ -220,6 +240,14 @@ JOB_STALE_AFTER = env.float("JOB_STALE_AFTER", default=60)
 # restart without persistence, a crash between commit and send): sent again.
 JOB_REQUEUE_AFTER = env.float("JOB_REQUEUE_AFTER", default=120)
 JOB_RECONCILE_EVERY = env.float("JOB_RECONCILE_EVERY", default=15)
+# Each user has at most this many jobs and bulk parts sent to the broker or
+# running at once; the rest wait in the database and go out as theirs end
+# (rendering/jobs/dispatch.py), so one user's thousand parts never queue in
+# front of another user's export. At least the number of worker processes,
+# or one user's bulk export can't use them all.
+JOB_MESSAGES_PER_USER = env.int("JOB_MESSAGES_PER_USER", default=8)
+if JOB_MESSAGES_PER_USER < 1:
+    raise ImproperlyConfigured("JOB_MESSAGES_PER_USER must be at least 1")
 JOB_RETENTION_DAYS = env.float("JOB_RETENTION_DAYS", default=7)
 JOB_LINK_SECONDS = env.int("JOB_LINK_SECONDS", default=15 * 60)
 # An export identical to one that succeeded this recently, or is still queued or

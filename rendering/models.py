@@ -97,7 +97,10 @@ class Job(models.Model):
         help_text="What the export draws (rendering/dedupe.py): an identical export may reuse this job.",
     )
 
+    fast = models.BooleanField(default=False, help_text="Sent to the fast queue (its owner's plan then).")
     created = models.DateTimeField(auto_now_add=True)
+    # When its message was sent; NULL while it waits for its owner's turn
+    # (rendering/jobs/dispatch.py).
     enqueued = models.DateTimeField(null=True, blank=True)
     started = models.DateTimeField(null=True, blank=True)
     heartbeat = models.DateTimeField(null=True, blank=True)

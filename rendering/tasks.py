@@ -7,7 +7,7 @@ from celery.signals import worker_process_init
 from django.conf import settings
 
 from rendering import adapters, jobs
-from rendering.jobs.create import ASSEMBLE, RUN_JOB, RUN_PART, START_BULK
+from rendering.jobs.dispatch import ASSEMBLE, RUN_JOB, RUN_PART, START_BULK
 from rendering.jobs.lease import redelivered
 
 # A database connection lost mid-task (PostgreSQL restarted, the connection

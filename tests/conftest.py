@@ -139,5 +139,6 @@ def cluster(tmp_path, settings, redis_url, broker_url) -> Iterator[Callable[...,
         yield start
         for worker in started:
             worker.stop(signal.SIGKILL)
-    delete_queue(broker_url, queue)
+    for name in (queue, queue + settings.FAST_QUEUE_SUFFIX):
+        delete_queue(broker_url, name)
     print(log.read_text() if log.exists() else "")

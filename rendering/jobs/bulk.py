@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from rendering.engine import renderer
-from rendering.jobs.create import send_assembly, send_part
+from rendering.jobs.dispatch import dispatch, send_assembly, send_part
 from rendering.jobs.lease import (
     CancelFlag,
     beat,
@@ -54,17 +54,18 @@ def bulk_start(*, job_id: int) -> None:
         return
     JobPart.objects.bulk_create(
         [
-            JobPart(job=job, number=number, thread_id=thread_id, enqueued=timezone.now())
+            JobPart(job=job, number=number, thread_id=thread_id)
             for number, thread_id in enumerate(job.thread_ids, start=1)
         ],
         ignore_conflicts=True,
     )
     Job.objects.filter(pk=job_id).update(total=len(job.thread_ids), heartbeat=timezone.now())
-    for part_id in JobPart.objects.filter(job_id=job_id, status=JobPart.Status.QUEUED).values_list(
-        "id", flat=True
-    ):
-        send_part(part_id)
-    assemble_when_complete(job_id)
+    # Split before (a redelivered message): the parts already sent go again
+    # (a run ignores a part that is not queued); the rest wait their turn.
+    for part in JobPart.objects.filter(job_id=job_id, status=JobPart.Status.QUEUED, enqueued__isnull=False):
+        send_part(part, fast=job.fast)
+    dispatch(owner_id=job.owner_id)
+    assemble_when_complete(job)
 
 
 def part_run(*, part_id: int, redelivered: bool = False) -> None:
@@ -110,7 +111,8 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
         default_storage.delete(stored)  # another run has it, or the export was cancelled meanwhile
         return
     Job.objects.filter(pk=job.pk).update(done=F("done") + 1, heartbeat=timezone.now())
-    assemble_when_complete(job.pk)
+    dispatch(owner_id=job.owner_id)
+    assemble_when_complete(job)
 
 
 def part_beat(part_id: int, token: uuid.UUID, job_id: int) -> None:
@@ -134,10 +136,10 @@ def part_failed(part: JobPart, token: uuid.UUID | None, reason: str) -> None:
         )
 
 
-def assemble_when_complete(job_id: int) -> None:
-    remaining = JobPart.objects.filter(job_id=job_id).exclude(status=JobPart.Status.SUCCEEDED)
-    if JobPart.objects.filter(job_id=job_id).exists() and not remaining.exists():
-        send_assembly(job_id)
+def assemble_when_complete(job: Job) -> None:
+    remaining = JobPart.objects.filter(job=job).exclude(status=JobPart.Status.SUCCEEDED)
+    if JobPart.objects.filter(job=job).exists() and not remaining.exists():
+        send_assembly(job)
 
 
 def bulk_assemble(*, job_id: int) -> None:

@@ -1,27 +1,17 @@
-"""Making a job: checked, deduplicated or replayed, charged, and sent to a
-worker once committed. Messages go by task name (`celery_app.send_task`),
-so this package never imports `rendering.tasks`, which imports it."""
+"""Making a job: checked, deduplicated or replayed, charged, and handed to
+`dispatch` once committed, which sends it when its owner has room."""
 
 import enum
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import charge_exports, check_running_jobs
-from config.celery import app as celery_app
 from config.errors import Conflict, Invalid, QuotaExceeded
 from rendering import dedupe
+from rendering.jobs.dispatch import dispatch
 from rendering.jobs.requests import JobRequest, checked_request, export_warnings, font_warnings
 from rendering.models import Job
-
-# The tasks' names, which `rendering.tasks` and `threads.tasks` register.
-RUN_JOB = "rendering.run_job"
-START_BULK = "rendering.start_bulk"
-RUN_PART = "rendering.run_part"
-ASSEMBLE = "rendering.assemble"
-IMPORT_ARCHIVE = "threads.import_archive"
 
 
 class JobOutcome(enum.StrEnum):
@@ -89,9 +79,10 @@ def job_create(*, user: User, request: JobRequest, idempotency_key: str = "") ->
                 idempotency_key=key,
                 request_hash=fingerprint,
                 content_fingerprint=content,
-                enqueued=timezone.now(),
+                fast=user.plan.fast_export,
             )
-            send_on_commit(job)
+            # Sent once committed; if that fails, the reconciler sends it.
+            transaction.on_commit(lambda: dispatch(owner_id=user.pk), robust=True)
     except (IntegrityError, QuotaExceeded):
         # Another request with this key (or, without one, an identical
         # request) won the race, perhaps taking the last export or slot as
@@ -115,34 +106,3 @@ def replayed_job(user: User, key: str, fingerprint: str) -> Job | None:
             field="Idempotency-Key",
         )
     return job
-
-
-def send_on_commit(job: Job) -> None:
-    transaction.on_commit(lambda: send(job.pk, bulk=job.kind == Job.Kind.BULK))
-
-
-def send(job_id: int, *, bulk: bool) -> None:
-    queue(START_BULK if bulk else RUN_JOB, job_id)
-
-
-def send_part(part_id: int) -> None:
-    queue(RUN_PART, part_id)
-
-
-def send_assembly(job_id: int) -> None:
-    queue(ASSEMBLE, job_id)
-
-
-def queue(task_name: str, object_id: int) -> None:
-    celery_app.send_task(
-        task_name,
-        (object_id,),
-        queue=settings.CELERY_TASK_DEFAULT_QUEUE,
-        task_id=message_id(task_name, object_id),
-    )
-
-
-def message_id(task_name: str, object_id: int) -> str:
-    """Every message about one row has one id (a retry, the reconciler's
-    re-send), so a cancel can revoke those still queued by name."""
-    return f"{task_name}:{object_id}"

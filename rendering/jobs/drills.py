@@ -13,7 +13,7 @@ from typing import Any
 
 from celery.signals import task_prerun
 
-from rendering.jobs.create import RUN_JOB, RUN_PART
+from rendering.jobs.dispatch import RUN_JOB, RUN_PART
 from rendering.jobs.lease import claim, redelivered
 from rendering.jobs.outcomes import too_many_attempts
 from rendering.models import Job, JobPart

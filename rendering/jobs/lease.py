@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from accounts.services import refund_exports
 from config.redis_client import redis_client
+from rendering.jobs.dispatch import dispatch
 from rendering.jobs.outcomes import CONNECTION_ERRORS, Stopped, given_up, too_many_attempts
 from rendering.jobs.storage import remove_part_files, remove_source
 from rendering.models import Job, JobPart
@@ -181,6 +182,9 @@ def finish_job(job: Job, token: uuid.UUID | None, status: str, **changes: Any) -
         remove_part_files(job.pk)
     if ended and job.kind == Job.Kind.ARCHIVE_IMPORT:
         transaction.on_commit(lambda: remove_source(job.pk))
+    elif ended:
+        # The owner's next in line; the reconciler sends it if this fails.
+        transaction.on_commit(lambda: dispatch(owner_id=job.owner_id), robust=True)
     return bool(ended)
 
 

@@ -15,14 +15,14 @@ from kombu.exceptions import OperationalError as BrokerUnreachable
 from config.celery import app as celery_app
 from config.errors import Conflict
 from config.redis_client import redis_client
-from rendering.jobs.create import (
+from rendering.jobs.dispatch import (
     ASSEMBLE,
     IMPORT_ARCHIVE,
     RUN_JOB,
     RUN_PART,
     START_BULK,
+    dispatch_waiting,
     message_id,
-    queue,
     send,
     send_assembly,
     send_part,
@@ -87,12 +87,12 @@ def unqueue(message_ids: list[str]) -> None:
 
 def jobs_reconcile() -> dict[str, int]:
     """Send again what a lost message, a dead worker or a crash between commit
-    and send left behind. Safe to run any number of times: every step
-    claims its row before it works."""
+    and send left behind, and what waits for its owner's turn. Safe to run
+    any number of times: every step claims its row before it works."""
     now = timezone.now()
     requeue_before = now - datetime.timedelta(seconds=settings.JOB_REQUEUE_AFTER)
     stale = stale_before()
-    sent = {"jobs": 0, "parts": 0, "assemblies": 0}
+    sent = {"jobs": 0, "parts": 0, "assemblies": 0, "waiting": dispatch_waiting()}
     lost = Job.objects.filter(
         Q(status=Job.Status.QUEUED, enqueued__lt=requeue_before)
         | Q(status=Job.Status.RUNNING, heartbeat__lt=stale)
@@ -104,33 +104,30 @@ def jobs_reconcile() -> dict[str, int]:
             fail_job(job, None, f"The job {given_up(job.attempts)}")
             continue
         Job.objects.filter(pk=job.pk).update(enqueued=now)
-        send_again(job)
+        send(job)
         sent["jobs"] += 1
     running_bulk = Job.objects.filter(kind=Job.Kind.BULK, status=Job.Status.RUNNING)
-    parts = JobPart.objects.filter(job__in=running_bulk).filter(
-        Q(status=JobPart.Status.QUEUED, enqueued__lt=requeue_before)
-        | Q(status=JobPart.Status.RUNNING, heartbeat__lt=stale)
+    parts = (
+        JobPart.objects.filter(job__in=running_bulk)
+        .filter(
+            Q(status=JobPart.Status.QUEUED, enqueued__lt=requeue_before)
+            | Q(status=JobPart.Status.RUNNING, heartbeat__lt=stale)
+        )
+        .select_related("job")
     )
     for part in parts:
         JobPart.objects.filter(pk=part.pk).update(enqueued=now)
-        send_part(part.pk)
+        send_part(part, fast=part.job.fast)
         sent["parts"] += 1
     for job in running_bulk.filter(heartbeat__lt=stale):
         if not JobPart.objects.filter(job=job).exclude(status=JobPart.Status.SUCCEEDED).exists():
             if JobPart.objects.filter(job=job).exists():
-                send_assembly(job.pk)
+                send_assembly(job)
                 sent["assemblies"] += 1
             else:
-                send(job.pk, bulk=True)  # its parts were never made
+                send(job)  # its parts were never made
                 sent["jobs"] += 1
     return sent
-
-
-def send_again(job: Job) -> None:
-    if job.kind == Job.Kind.ARCHIVE_IMPORT:
-        queue(IMPORT_ARCHIVE, job.pk)
-    else:
-        send(job.pk, bulk=job.kind == Job.Kind.BULK)
 
 
 def jobs_clean_up() -> int:

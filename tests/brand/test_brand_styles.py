@@ -62,7 +62,9 @@ def thread(alice):
 def sent(monkeypatch) -> list[int]:
     """No worker here: messages are recorded and the test runs the job."""
     messages: list[int] = []
-    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: messages.append(object_id))
+    monkeypatch.setattr(
+        "rendering.jobs.dispatch.queue", lambda name, object_id, **_: messages.append(object_id)
+    )
     return messages
 
 

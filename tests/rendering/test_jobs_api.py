@@ -26,7 +26,7 @@ def sent(monkeypatch) -> list[tuple[str, int]]:
     recorded instead of going to a broker nobody reads."""
     messages: list[tuple[str, int]] = []
     monkeypatch.setattr(
-        "rendering.jobs.create.queue", lambda name, object_id: messages.append((name, object_id))
+        "rendering.jobs.dispatch.queue", lambda name, object_id, **_: messages.append((name, object_id))
     )
     return messages
 
@@ -280,8 +280,9 @@ def test_a_job_is_sent_to_the_workers_only_once_its_transaction_commits(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job_id = create(as_alice, {"kind": "cards", "thread": thread.pk, "format": "png"}).json()["id"]
         assert sent == [], "nothing is sent inside the transaction"
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):  # the send commits its own mark first
+        for callback in callbacks:
+            callback()
 
     assert sent == [("rendering.run_job", job_id)]
 
@@ -313,11 +314,12 @@ def test_the_reconciler_sends_again_what_was_lost_and_gives_up_on_crashers(
     long_ago = timezone.now() - datetime.timedelta(minutes=5)
     body = {"kind": "cards", "thread": thread.pk, "format": "png"}
     fresh, lost, dead, crasher = (create(as_alice, body).json()["id"] for _ in range(4))
+    Job.objects.filter(pk=fresh).update(enqueued=timezone.now())  # its message just sent
     Job.objects.filter(pk=lost).update(enqueued=long_ago)
     Job.objects.filter(pk=dead).update(status="running", heartbeat=long_ago, attempts=1)
     Job.objects.filter(pk=crasher).update(status="running", heartbeat=long_ago, attempts=3)
 
-    assert jobs.jobs_reconcile() == {"jobs": 2, "parts": 0, "assemblies": 0}
+    assert jobs.jobs_reconcile() == {"jobs": 2, "parts": 0, "assemblies": 0, "waiting": 0}
     assert sorted(sent) == sorted([("rendering.run_job", lost), ("rendering.run_job", dead)])
     assert Job.objects.get(pk=fresh).status == "queued", "a recent job is left to its message"
     given_up = Job.objects.get(pk=crasher)

@@ -131,7 +131,7 @@ def test_cancel_revokes_the_messages_still_queued_by_the_ids_they_were_sent_with
     sent: list[str] = []
     revoked: list[str] = []
     monkeypatch.setattr(
-        jobs.create.celery_app, "send_task", lambda name, args, queue, task_id: sent.append(task_id)
+        jobs.dispatch.celery_app, "send_task", lambda name, args, queue, task_id: sent.append(task_id)
     )
     monkeypatch.setattr(jobs.maintenance.celery_app.control, "revoke", revoked.extend)
     single = make_job(pro_alice, kind="cards", threads=[long_thread(pro_alice, 2).pk], format="png")

@@ -38,7 +38,9 @@ def sent(monkeypatch) -> list[int]:
     """No worker in these tests: messages are recorded, and the test plays
     the worker's part where a job must finish."""
     messages: list[int] = []
-    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: messages.append(object_id))
+    monkeypatch.setattr(
+        "rendering.jobs.dispatch.queue", lambda name, object_id, **_: messages.append(object_id)
+    )
     return messages
 
 

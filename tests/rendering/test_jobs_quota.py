@@ -20,7 +20,9 @@ def sent(monkeypatch) -> list[int]:
     require_service(connection.vendor == "postgresql", "DATABASE_URL (PostgreSQL)")
     messages: list[int] = []
     # No worker here.
-    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: messages.append(object_id))
+    monkeypatch.setattr(
+        "rendering.jobs.dispatch.queue", lambda name, object_id, **_: messages.append(object_id)
+    )
     return messages
 
 

@@ -20,7 +20,7 @@ from PIL import Image
 
 from accounts.models import MonthlyUsage, Plan
 from rendering import jobs
-from rendering.jobs.create import RUN_JOB, message_id
+from rendering.jobs.dispatch import RUN_JOB, message_id
 from rendering.models import Job, JobPart
 from tests.brokers import BOTH_BROKERS, queued_task_ids
 from tests.factories import thread_with_posts
@@ -198,7 +198,7 @@ def test_jobs_queued_when_redis_loses_its_data_are_sent_again(cluster, alice, re
 def test_a_job_whose_message_was_never_sent_still_runs(cluster, alice, monkeypatch):
     thread = thread_with_posts(alice, "Committed, then the web process died.", title="Unsent")
     # The crash: commit happened, send did not.
-    monkeypatch.setattr("rendering.jobs.create.send", lambda job_id, bulk: None)
+    monkeypatch.setattr("rendering.jobs.dispatch.send", lambda job: None)
     job = make_job(alice, kind="thread", threads=[thread.pk], format="png")
     monkeypatch.undo()
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch) -> None:
     """The tests play the worker's part (`finish`), so nothing is queued."""
-    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: None)
+    monkeypatch.setattr("rendering.jobs.dispatch.queue", lambda name, object_id, **_: None)
 
 
 def upload(post, colour: str, alt: str = "") -> PostImage:

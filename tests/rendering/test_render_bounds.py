@@ -75,7 +75,7 @@ def test_the_preview_refuses_a_page_over_the_limit_naming_scale(as_alice, alice,
 
 @pytest.mark.django_db
 def test_a_job_over_the_limit_fails_with_the_reason(as_alice, alice, settings, monkeypatch):
-    monkeypatch.setattr("rendering.jobs.create.queue", lambda name, object_id: None)
+    monkeypatch.setattr("rendering.jobs.dispatch.queue", lambda name, object_id, **_: None)
     settings.RENDER_MAX_MEGAPIXELS = 1
     thread = thread_with_posts(alice, "One line of a tall card\n" * 400)
 

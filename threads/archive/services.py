@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, Invalid
-from rendering.jobs.create import IMPORT_ARCHIVE, queue
+from rendering.jobs.dispatch import send
 from rendering.jobs.lease import CancelFlag, beat, fail_job, finish_job, heartbeat, release, take
 from rendering.jobs.outcomes import RunErrors, StorageFull, Wording
 from rendering.jobs.storage import save_file
@@ -131,13 +131,10 @@ def queued_job(user: User, stored: str, min_posts: int) -> Job:
         source=stored,
         outcome={"min_posts": min_posts},
         enqueued=timezone.now(),
+        fast=user.plan.fast_export,
     )
-    transaction.on_commit(lambda: send(job.pk))
+    transaction.on_commit(lambda: send(job))
     return job
-
-
-def send(job_id: int) -> None:
-    queue(IMPORT_ARCHIVE, job_id)
 
 
 # --- Running ---------------------------------------------------------------------
