@@ -10,7 +10,6 @@ import zipfile
 from typing import IO, Any
 
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import F, Q
@@ -33,11 +32,11 @@ from rendering.jobs.outcomes import CONNECTION_ERRORS, EXPORT, PART, RunErrors, 
 from rendering.jobs.single import render_thread
 from rendering.jobs.storage import (
     ZIP_TIME,
+    SpooledZip,
     remove_part_files,
     safe_name,
     save_file,
     stored_as_result,
-    zip_bytes,
 )
 from rendering.models import Job, JobPart
 from threads.models import Thread
@@ -91,17 +90,18 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
         fail=lambda message: part_failed(part, token, message),
         release=lambda: release(JobPart, part_id, token),
     )
-    with errors:
-        entries: list[tuple[str, bytes]] = []
-        index: list[dict[str, Any]] = []
-        for kind in job.kinds:
+    index: list[dict[str, Any]] = []
+    with errors, SpooledZip() as packed:
+        for kind in job.kinds:  # each kind's files into the ZIP before the next is rendered
             files = render_thread(job, part.thread_id, kind, lambda *_: checkpoint())
             for number, file in enumerate(files, start=1):
-                entries.append((file.name, file.content))
+                packed.add(file.name, file.content)
                 index.append(renderer.page_entry(file.name, number, file))
+            del files
         title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first() or "thread"
         folder = f"{part.number:03d}-{safe_name(title)}"
-        stored = save_file(f"export-parts/{job.pk}/{part.number:03d}.zip", ContentFile(zip_bytes(entries)))
+        name = f"{part.number:03d}.zip"
+        stored = save_file(f"export-parts/{job.pk}/{name}", packed.file(name))
     if errors.caught:
         return
     done = JobPart.objects.filter(pk=part_id, run_token=token, status=JobPart.Status.RUNNING).update(

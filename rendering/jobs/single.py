@@ -1,10 +1,12 @@
 """Running a single-thread job: render it, store its file, end it once."""
 
+import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -15,7 +17,7 @@ from rendering.engine import outputs, renderer
 from rendering.jobs.lease import CancelFlag, beat, fail_job, finish_job, heartbeat, release, take
 from rendering.jobs.outcomes import CONNECTION_ERRORS, EXPORT, RunErrors
 from rendering.jobs.requests import saved_arrangement
-from rendering.jobs.storage import safe_name, save_file, stored_as_result, zip_bytes
+from rendering.jobs.storage import SpooledZip, safe_name, save_file, stored_as_result
 from rendering.models import Job
 from threads.arrangement import engine_arrangement
 from threads.models import Thread
@@ -52,8 +54,8 @@ def job_run(*, job_id: int, redelivered: bool = False) -> None:
             checkpoint()
 
         files = render_thread(job, job.thread_ids[0], job.kind, progress)
-        name, content = single_result(job, files)
-        store_result(job, token, name, content, **pages)
+        with single_result(job, files) as (name, content):
+            store_result(job, token, name, content, **pages)
 
 
 def render_thread(
@@ -95,19 +97,25 @@ def as_exported(
     return data
 
 
-def single_result(job: Job, files: list[renderer.RenderedFile]) -> tuple[str, bytes]:
+@contextlib.contextmanager
+def single_result(job: Job, files: list[renderer.RenderedFile]) -> Iterator[tuple[str, File]]:
+    """The export's file and its name: the one file, or a ZIP of them all."""
     title = Thread.objects.filter(pk=job.thread_ids[0]).values_list("title", flat=True).first() or "thread"
     stem = f"{safe_name(title)}-{job.kind}"
     if len(files) == 1:
         extension = files[0].name.rsplit(".", 1)[-1]
-        return f"{stem}.{extension}", files[0].content
-    entries = [(file.name, file.content) for file in files]
+        yield f"{stem}.{extension}", ContentFile(files[0].content)
+        return
     index = [renderer.page_entry(file.name, number, file) for number, file in enumerate(files, start=1)]
-    return f"{stem}.zip", zip_bytes([*entries, ("index.json", outputs.index_json(index))])
+    with SpooledZip() as packed:
+        for file in files:
+            packed.add(file.name, file.content)
+        packed.add("index.json", outputs.index_json(index))
+        yield f"{stem}.zip", packed.file(f"{stem}.zip")
 
 
-def store_result(job: Job, token: uuid.UUID, name: str, content: bytes, **progress: int) -> None:
-    stored = save_file(f"exports/{job.pk}/{name}", ContentFile(content))
+def store_result(job: Job, token: uuid.UUID, name: str, content: File, **progress: int) -> None:
+    stored = save_file(f"exports/{job.pk}/{name}", content)
     try:
         finished = finish_job(
             job,
@@ -115,7 +123,7 @@ def store_result(job: Job, token: uuid.UUID, name: str, content: bytes, **progre
             Job.Status.SUCCEEDED,
             result=stored,
             result_name=name,
-            result_size=len(content),
+            result_size=content.size,
             error="",
             **progress,
         )

@@ -2,11 +2,10 @@
 room), zipped, named, and removed when the job no longer needs them."""
 
 import contextlib
-import io
 import re
+import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -16,6 +15,7 @@ from rendering.jobs.outcomes import CONNECTION_ERRORS, NO_ROOM, StorageFull
 from rendering.models import Job, JobPart
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def save_file(name: str, content: File) -> str:
@@ -44,12 +44,29 @@ def stored_as_result(job_id: int, stored: str) -> bool:
         return True
 
 
-def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for name, content in entries:
-            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), content)
-    return buffer.getvalue()
+class SpooledZip:
+    """A stored (uncompressed) ZIP written an entry at a time: in memory up
+    to SPOOL_BYTES, then in a temporary file, so a large one is never all
+    in memory; `file()` hands it to `save_file`, which streams it."""
+
+    def __init__(self) -> None:
+        self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed on exit)
+        self.archive = zipfile.ZipFile(self.spool, "w", zipfile.ZIP_STORED)
+
+    def __enter__(self) -> "SpooledZip":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.archive.close()
+        self.spool.close()
+
+    def add(self, name: str, content: bytes) -> None:
+        self.archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), content)
+
+    def file(self, name: str) -> File:
+        self.archive.close()
+        self.spool.seek(0)
+        return File(self.spool, name=name)
 
 
 def safe_name(text: str, limit: int = 60) -> str:
