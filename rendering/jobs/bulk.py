@@ -107,10 +107,11 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
     done = JobPart.objects.filter(pk=part_id, run_token=token, status=JobPart.Status.RUNNING).update(
         status=JobPart.Status.SUCCEEDED, file=stored, folder=folder, index=index, heartbeat=timezone.now()
     )
-    if not done or not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).exists():
+    if not done or not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        done=F("done") + 1, heartbeat=timezone.now()
+    ):
         default_storage.delete(stored)  # another run has it, or the export was cancelled meanwhile
         return
-    Job.objects.filter(pk=job.pk).update(done=F("done") + 1, heartbeat=timezone.now())
     dispatch(owner_id=job.owner_id)
     assemble_when_complete(job)
 

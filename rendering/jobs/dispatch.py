@@ -26,13 +26,15 @@ queue, each sent again at its tail as the one before ends, and another
 user's export goes in behind those few: users take turns.
 
 `dispatch` locks the user's row, so two dispatches for one user (a worker
-ending a part while the API makes a job) count one after the other. It is
-safe to call any number of times. Archive imports are outside the share:
+ending a part while the API makes a job) count one after the other; when
+nothing of theirs waits (most calls) it is one query and no lock. Whoever
+makes waiting work dispatches after committing it, so none is missed. It
+is safe to call any number of times. Archive imports are outside the share:
 a user has at most one, sent when it is made."""
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -80,6 +82,11 @@ def send_assembly(job: Job) -> None:
 def dispatch(*, owner_id: int) -> int:
     """Send as much of the user's waiting work as their share has room
     for; returns how many messages went out (after commit)."""
+    waiting = Exists(waiting_jobs().filter(owner_id=owner_id)) | Exists(
+        waiting_parts().filter(job__owner_id=owner_id)
+    )
+    if not User.objects.filter(waiting, pk=owner_id).exists():
+        return 0  # nothing to send (most calls): one query, no lock
     with transaction.atomic():
         if not User.objects.select_for_update().filter(pk=owner_id).values_list("pk", flat=True):
             return 0
