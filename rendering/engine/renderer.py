@@ -9,7 +9,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from rendering.engine import outputs
+from rendering.engine import memory, outputs
 from rendering.engine.cache import MB, ByteBoundedCache
 from rendering.engine.layout import (
     Measure,
@@ -491,8 +491,9 @@ def arrange(data: RenderInput, arrangement: Arrangement) -> RenderInput:
 
 def warm_up(style: dict[str, Any]) -> None:
     """Read the fonts, build `style`'s background and card, load the
-    encoder: a worker process does this as it starts, so its first job does
-    not pay for it."""
+    encoder, and keep freed buffers for the next slide (`memory`): a worker
+    process does this as it starts, so its first job does not pay for it."""
+    memory.keep_freed_memory()
     fonts.warm_up()
     sample = PostInfo("The quick brown fox jumps over the lazy dog, 0123456789 times.", ())
     thread = ThreadInfo("Warm-up", "Thread Navigator", "threadnavigator", (sample,))
