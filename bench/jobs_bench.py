@@ -29,7 +29,9 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--broker", choices=["redis", "amqp"], default="redis")
 parser.add_argument("--threads", type=int, default=100)
 parser.add_argument("--latency-jobs", type=int, default=50)
-parser.add_argument("--flood", type=int, default=500, help="free jobs queued while Pro jobs are timed")
+parser.add_argument(
+    "--flood", type=int, default=500, help="free jobs queued while Pro jobs are timed (0: skip)"
+)
 parser.add_argument("--skip-bulk", action="store_true")
 options = parser.parse_args()
 MEDIA = tempfile.mkdtemp(prefix="jobs-bench-")
@@ -241,19 +243,20 @@ def main() -> None:
             print(f"scaling efficiency 1 → 2 workers: {efficiency:.0%}")
         delays = latency(user, thread_ids[0], options.latency_jobs)
         print(f"created → running, idle workers ({len(delays)} jobs): {spread(delays)}")
-        pro_delays, fewest = pro_under_flood(user, thread_ids[0], plan, options.flood)
-        print(
-            f"created → running, Pro jobs with {options.flood} free carousels queued by 100 users "
-            f"(never fewer than {fewest} left; {len(pro_delays)} jobs): {spread(pro_delays)}"
-        )
-        fair = late_user_wait(plan, options.flood, samples=20)
-        print(
-            f"created → running, a free user's carousel while another free user has "
-            f"{options.flood} queued ({len(fair)} jobs): {spread(fair)}"
-        )
-        settings.JOB_MESSAGES_PER_USER = 1_000_000  # as before turns: everything sent at once
-        unfair = late_user_wait(plan, options.flood, samples=1)
-        print(f"  the same without turns (every job sent at once, 1 job): {spread(unfair)}")
+        if options.flood:
+            pro_delays, fewest = pro_under_flood(user, thread_ids[0], plan, options.flood)
+            print(
+                f"created → running, Pro jobs with {options.flood} free carousels queued by 100 users "
+                f"(never fewer than {fewest} left; {len(pro_delays)} jobs): {spread(pro_delays)}"
+            )
+            fair = late_user_wait(plan, options.flood, samples=20)
+            print(
+                f"created → running, a free user's carousel while another free user has "
+                f"{options.flood} queued ({len(fair)} jobs): {spread(fair)}"
+            )
+            settings.JOB_MESSAGES_PER_USER = 1_000_000  # as before turns: everything sent at once
+            unfair = late_user_wait(plan, options.flood, samples=1)
+            print(f"  the same without turns (every job sent at once, 1 job): {spread(unfair)}")
         print(f"database: {connection.vendor}, broker: {broker}, machine cores: {os.cpu_count()}")
     finally:
         made = User.objects.filter(email__startswith=f"{QUEUE}-")
