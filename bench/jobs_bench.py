@@ -164,8 +164,9 @@ def wait_started(job_id: int, timeout: float = 600) -> float:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = Job.objects.get(pk=job_id)
-        if job.started or job.is_finished:
-            return ((job.started or job.finished) - job.created).total_seconds() * 1000
+        started = job.started or job.finished
+        if started:
+            return (started - job.created).total_seconds() * 1000
         time.sleep(0.01)
     raise SystemExit(f"job {job_id} did not start in {timeout} s")
 

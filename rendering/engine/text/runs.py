@@ -198,7 +198,7 @@ def line_segments(text: str) -> tuple[tuple[str, str], ...]:
     )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)  # a width is about 300 bytes with its key: 5 MB at most
 def measure(text: str, family: str, size: int, weight: int) -> float:
     """The width `paint.draw_text` gives `text` as a line: the same
     direction segments, font runs and CJK language."""
