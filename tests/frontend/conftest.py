@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import require_service
 
@@ -43,6 +44,12 @@ def browser_type_launch_args(browser_type_launch_args):
 def live_requests() -> list[threading.Thread]:
     """The live server's threads still answering a request."""
     return [thread for thread in threading.enumerate() if thread.name.endswith("(process_request_thread)")]
+
+
+# A wait, not a sleep: an expect returns as soon as its condition holds. The
+# default 5 s is short for a first render while CI runs two test workers,
+# their Celery workers and the browsers on two cores.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
