@@ -142,3 +142,28 @@ def cluster(tmp_path, settings, redis_url, broker_url) -> Iterator[Callable[...,
     for name in (queue, queue + settings.FAST_QUEUE_SUFFIX):
         delete_queue(broker_url, name)
     print(log.read_text() if log.exists() else "")
+
+
+# Tests against services beyond PostgreSQL and Redis, counted at the end of
+# the run so a CI log shows they ran rather than skipped.
+SERVICE_TESTS = {
+    "over RabbitMQ": lambda nodeid: "[amqp" in nodeid,
+    "against an S3 server": lambda nodeid: nodeid.startswith("tests/storage/"),
+    "across network namespaces": lambda nodeid: "crosshost" in nodeid,
+}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    outcomes = {
+        outcome: [report.nodeid for report in terminalreporter.stats.get(outcome, [])]
+        for outcome in ("passed", "failed", "skipped", "xfailed")
+    }
+    lines = []
+    for label, belongs in SERVICE_TESTS.items():
+        counts = {outcome: sum(map(belongs, ids)) for outcome, ids in outcomes.items()}
+        if any(counts.values()):
+            lines.append(f"{label}: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n))
+    if lines:
+        terminalreporter.write_sep("-", "service tests")
+        for line in lines:
+            terminalreporter.write_line(line)
