@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,12 +16,18 @@ ROOT = Path(__file__).resolve().parents[1]
 class Worker:
     """`celery worker` in its own process group, with beat for the reconciler."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, *, prefix: Sequence[str] = (), queues: Sequence[str] = ()
+    ) -> None:
+        """`prefix` runs it elsewhere (`ip netns exec NS`: it execs, so the
+        process is the worker); `queues`, when given, are all it consumes."""
         self.log = log
         command = "celery -A config worker --beat --pool prefork --concurrency 2 --loglevel info"
         command += " --without-heartbeat --without-gossip --without-mingle"
+        command += f" --queues {','.join(queues)}" if queues else ""
+        command += f" --hostname test-{uuid.uuid4().hex[:8]}@%h"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", *command.split(), "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h"],
+            [*prefix, sys.executable, "-m", *command.split()],
             cwd=ROOT,
             env=env,
             stdout=log.open("a"),
