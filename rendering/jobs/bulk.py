@@ -12,7 +12,7 @@ from typing import IO, Any
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from rendering.engine import renderer
@@ -138,8 +138,10 @@ def part_failed(part: JobPart, token: uuid.UUID | None, reason: str) -> None:
 
 
 def assemble_when_complete(job: Job) -> None:
-    remaining = JobPart.objects.filter(job=job).exclude(status=JobPart.Status.SUCCEEDED)
-    if JobPart.objects.filter(job=job).exists() and not remaining.exists():
+    counts = JobPart.objects.filter(job=job).aggregate(
+        parts=Count("pk"), left=Count("pk", filter=~Q(status=JobPart.Status.SUCCEEDED))
+    )
+    if counts["parts"] and not counts["left"]:
         send_assembly(job)
 
 
