@@ -7,7 +7,9 @@ no longer owns the row throws its file away. Errors are sorted once
 (`outcomes`). Tasks in `rendering.tasks` only call these services.
 
 - `requests`: a job or preview request checked, and the export's notes.
-- `create`: `job_create`, idempotent replays, sending messages by task name.
+- `create`: `job_create`, idempotent replays.
+- `dispatch`: messages by task name, Pro's to the fast queue, each user a
+  fair share of the workers.
 - `lease`: claiming rows, heartbeats, cancel flags, ending a job once.
 - `outcomes`: errors sorted into retry / fail / give up.
 - `single`, `bulk`: running single-thread and bulk exports.
