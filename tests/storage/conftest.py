@@ -1,10 +1,17 @@
-"""A real S3-protocol server (moto in server mode) on loopback, and the
-settings that point the test process and its workers at it: only the
-README's AWS_* variables, read by config/settings.py as in production."""
+"""Real S3-protocol servers on loopback, and the settings that point the
+test process and its workers at them: only the README's AWS_* variables,
+read by config/settings.py as in production.
+
+Two servers, because neither does everything: moto (in server mode) for
+the bucket's contents, and s3rver (Node, `tests/storage/sigv4`, installed
+by `./dev test`) where a test needs the server to check SigV4 signatures
+and presigned links' expiry as AWS, MinIO and R2 do; moto takes any
+signature on a presigned link."""
 
 import importlib.util
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,6 +33,9 @@ REGION = "us-east-1"
 ANY_BUCKET = "tn-any-bucket"
 # moto takes any key pair; these are the README's variables, not real secrets.
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "tn-test-key", "AWS_SECRET_ACCESS_KEY": "tn-test-secret"}
+SIGV4 = ROOT / "tests" / "storage" / "sigv4"
+# s3rver's one account, built in: it refuses any other key.
+SIGV4_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER"}
 
 
 def free_port() -> int:
@@ -42,38 +52,61 @@ def answers(url: str) -> bool:
     return True
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`moto.server` as a subprocess on a free loopback port, stopped at the end."""
-    require_service(importlib.util.find_spec("moto.server") is not None, "moto[server] (S3)")
+def serving(command: list[str], log: Path, what: str, cwd: Path = ROOT) -> Iterator[str]:
+    """Run an S3 server on a free loopback port (`{port}` in its command)
+    until the session ends."""
     port = free_port()
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
     server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [part.replace("{port}", str(port)) for part in command],
+        cwd=cwd,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: server.poll() is None and answers(endpoint), timeout=30, what="moto to answer")
+        wait_for(lambda: server.poll() is None and answers(endpoint), timeout=30, what=f"{what} to answer")
         yield endpoint
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
-@pytest.fixture
-def s3_env(s3_endpoint: str) -> dict[str, str]:
-    """The README's storage variables for a bucket of this test's own."""
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`moto.server` as a subprocess on a free loopback port, stopped at the end."""
+    require_service(importlib.util.find_spec("moto.server") is not None, "moto[server] (S3)")
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"]
+    yield from serving(command, log, "moto")
+
+
+@pytest.fixture(scope="session")
+def sigv4_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """s3rver, which checks every request's signature, on a free loopback port."""
+    node = shutil.which("node")
+    installed = (SIGV4 / "node_modules" / "@20minutes" / "s3rver").is_dir()
+    require_service(node is not None and installed, "Node and tests/storage/sigv4's packages (npm ci)")
+    folder = tmp_path_factory.mktemp("s3rver")
+    command = [str(node), "serve.js", "{port}", str(folder / "data")]
+    yield from serving(command, folder / "s3rver.log", "s3rver", cwd=SIGV4)
+
+
+def bucket_env(endpoint: str, credentials: dict[str, str]) -> dict[str, str]:
+    """The README's storage variables for a new bucket of the test's own."""
     bucket = f"tn-test-{uuid.uuid4().hex[:12]}"
     env = {
-        **CREDENTIALS,
+        **credentials,
         "AWS_STORAGE_BUCKET_NAME": bucket,
-        "AWS_S3_ENDPOINT_URL": s3_endpoint,
+        "AWS_S3_ENDPOINT_URL": endpoint,
         "AWS_S3_REGION_NAME": REGION,
     }
     s3_client(env).create_bucket(Bucket=bucket)
     return env
+
+
+@pytest.fixture
+def s3_env(s3_endpoint: str) -> dict[str, str]:
+    return bucket_env(s3_endpoint, CREDENTIALS)
 
 
 def s3_client(env: dict[str, str]) -> Any:
@@ -149,3 +182,9 @@ class Bucket:
 def bucket(s3_env, settings, monkeypatch, _media_in_temp_folder) -> Bucket:
     """Storage on S3 for this test (after the filesystem default of tests/conftest.py)."""
     return Bucket(s3_env, settings, monkeypatch)
+
+
+@pytest.fixture
+def signing_bucket(sigv4_endpoint, settings, monkeypatch, _media_in_temp_folder) -> Bucket:
+    """Storage on the S3 server that checks signatures and expiry."""
+    return Bucket(bucket_env(sigv4_endpoint, SIGV4_CREDENTIALS), settings, monkeypatch)
