@@ -168,6 +168,7 @@ if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 BROKER_IS_AMQP = CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://"))
+CELERY_BROKER_TRANSPORT: str | None = None  # the URL's scheme picks it, but for Redis
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_FOLDER = DATA_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
@@ -193,10 +194,16 @@ elif BROKER_IS_AMQP:
     CELERY_WORKER_DETECT_QUORUM_QUEUES = True
 else:
     # Redis: BRPOP over the queues in the order the worker consumes them
-    # (CELERY_TASK_QUEUES below lists Pro's first), not round-robin.
+    # (CELERY_TASK_QUEUES below lists Pro's first), not round-robin. A
+    # command (an ack, a send) on a connection gone silent fails after
+    # CELERY_BROKER_SOCKET_TIMEOUT instead of holding the worker until TCP
+    # gives up, and config/redis_broker.py frees the ack's slot anyway.
+    CELERY_BROKER_TRANSPORT = "config.redis_broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "queue_order_strategy": "priority",
+        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+        "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
     }
 CELERY_RESULT_BACKEND = env.str(
     "CELERY_RESULT_BACKEND", default=REDIS_URL or f"file://{DATA_DIR / 'celery-results'}"

@@ -104,9 +104,7 @@ def test_a_link_cannot_be_bent_to_another_file_or_a_longer_life(signing_bucket):
     other_file = link.replace(mine, theirs)
     refused_by_the_server(other_file, "SignatureDoesNotMatch")
     refused_by_the_server(with_query(link, **{"X-Amz-Expires": "604800"}), "SignatureDoesNotMatch")
-    refused_by_the_server(
-        with_query(link, **{"response-content-type": "text/html"}), "SignatureDoesNotMatch"
-    )
+    refused_by_the_server(with_query(link, **{"response-content-type": "text/html"}), "SignatureDoesNotMatch")
 
 
 def test_a_link_is_refused_once_it_expires(signing_bucket):
