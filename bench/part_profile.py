@@ -27,8 +27,10 @@ os.environ.update(
     CELERY_TASK_DEFAULT_QUEUE=QUEUE,
     DJANGO_SETTINGS_MODULE="config.settings",
     JOB_DEDUPE_SECONDS="0",
-    JOB_MESSAGES_PER_USER="100000",
 )
+# A user's share of the queue as in production (8), unless set: each part's
+# end sends the next waiting one, as on a worker.
+os.environ.setdefault("JOB_MESSAGES_PER_USER", "8")
 if not (os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")):
     sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the profile runs the real services.")
 
@@ -38,6 +40,8 @@ django.setup()
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Plan, User
 from bench.job_parts import POSTS_PER_THREAD, make_threads
@@ -74,6 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--dump", type=Path, help="also save the profile here (for pstats or snakeviz)")
     options = parser.parse_args()
     call_command("migrate", verbosity=0)
     user = User.objects.create_user(f"{QUEUE}@example.com", None, plan=Plan.objects.get(code="pro"))
@@ -85,7 +90,8 @@ def main() -> None:
 
         clock = EngineClock()
         renderer.render = clock  # type: ignore[assignment]
-        wall = run_parts(jobs.job_create(user=user, request=request)[0])
+        with CaptureQueriesContext(connection) as queries:
+            wall = run_parts(jobs.job_create(user=user, request=request)[0])
         engine = clock.seconds
         profile = cProfile.Profile()
         profile.enable()
@@ -99,8 +105,11 @@ def main() -> None:
         print(f"  all parts: {wall * 1000 / slides:.1f} ms a slide")
         print(f"  engine (renderer.render): {engine * 1000 / slides:.1f} ms a slide")
         print(f"  the rest: {rest * 1000 / slides:.2f} ms a slide, {rest / engine:.1%} over the engine")
+        print(f"  queries: {len(queries) / options.threads:.1f} a part (the export's start and end included)")
         print(f"\nlargest entries by own time, a second run under cProfile (top {options.top}):")
         pstats.Stats(profile).sort_stats("tottime").print_stats(options.top)
+        if options.dump:
+            profile.dump_stats(options.dump)
     finally:
         for job in Job.objects.filter(owner=user):
             jobs.storage.remove_part_files(job.pk)

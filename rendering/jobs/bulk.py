@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from rendering.engine import renderer
-from rendering.jobs.dispatch import dispatch, send_assembly, send_part
+from rendering.jobs.dispatch import dispatch, hand_over, send_assembly, send_part
 from rendering.jobs.lease import (
     CancelFlag,
     beat,
@@ -112,7 +112,7 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
     ):
         default_storage.delete(stored)  # another run has it, or the export was cancelled meanwhile
         return
-    dispatch(owner_id=job.owner_id)
+    hand_over(part=part)
     assemble_when_complete(job)
 
 

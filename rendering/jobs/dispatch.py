@@ -27,7 +27,11 @@ user's export goes in behind those few: users take turns.
 
 `dispatch` locks the user's row, so two dispatches for one user (a worker
 ending a part while the API makes a job) count one after the other; when
-nothing of theirs waits (most calls) it is one query and no lock. Whoever
+nothing of theirs waits (most calls) it is one query and no lock. A bulk
+part that ends hands its place to the next waiting part of its export
+(`hand_over`: two queries, no lock and no counting, since one unit leaves
+and one comes in); only when its export has none left does it `dispatch`,
+whose counting costs some 8 queries under the lock. Whoever
 makes waiting work dispatches after committing it, so none is missed. It
 is safe to call any number of times. Archive imports are outside the share:
 a user has at most one, sent when it is made."""
@@ -112,6 +116,18 @@ def dispatch(*, owner_id: int) -> int:
         JobPart.objects.filter(pk__in=[part.pk for part in chosen_parts]).update(enqueued=now)
         transaction.on_commit(lambda: send_each(chosen_jobs, chosen_parts))
     return len(chosen)
+
+
+def hand_over(*, part: JobPart) -> None:
+    """`part` has ended: send the next waiting part of its export in its
+    place, or, with none left, whatever its owner has waiting."""
+    following = waiting_parts().filter(job_id=part.job_id).order_by("number").first()
+    # Marked only if still waiting: a dispatch or another part's end may
+    # have sent it meanwhile, and then this one counts as no hand-over.
+    if following is not None and waiting_parts().filter(pk=following.pk).update(enqueued=timezone.now()):
+        transaction.on_commit(lambda: send_part(following, fast=part.job.fast))
+        return
+    dispatch(owner_id=part.job.owner_id)
 
 
 def send_each(jobs: list[Job], parts: list[JobPart]) -> None:
