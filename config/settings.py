@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "webhooks",
     "brand",
     "trials",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -284,7 +285,21 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-webhooks": {"task": "webhooks.reconcile", "schedule": JOB_RECONCILE_EVERY},
     "clean-up-jobs": {"task": "rendering.clean_up", "schedule": 3600.0},
     "clean-up-trial-drafts": {"task": "trials.clean_up", "schedule": 3600.0},
+    "expire-plans": {"task": "billing.expire_plans", "schedule": 3600.0},
 }
+
+# --- Billing (Stripe) -------------------------------------------------------------
+
+# Unset (the embedded default): no checkout, the plan page says billing is not
+# set up, and the admin sets plans. billing/services.py has the rules.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_PRICE_PRO_MONTHLY = env.str("STRIPE_PRICE_PRO_MONTHLY", default="")
+STRIPE_PRICE_PRO_YEARLY = env.str("STRIPE_PRICE_PRO_YEARLY", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10)
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds, as Stripe's libraries
+BILLING_GRACE_DAYS = env.float("BILLING_GRACE_DAYS", default=7)
 
 # --- Storage --------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("rendering.urls")),
     path("", include("webhooks.urls")),
     path("", include("brand.urls")),
+    path("", include("billing.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     # Anything else under the API answers JSON, whatever DEBUG says.
