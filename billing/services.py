@@ -38,6 +38,7 @@ import stripe
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from accounts.models import Plan, User
 from billing.models import Customer, Event
@@ -110,8 +111,12 @@ def event_apply(
             if event_type == "checkout.session.completed" and customer.subscription:
                 refresh = customer.subscription
     if refresh is not None:
-        # Asked by a worker, so the webhook answers at once whatever Stripe does.
-        celery_app.send_task(REFRESH_TASK, kwargs={"subscription_id": refresh})
+        # Asked by a worker, so the webhook answers at once whatever Stripe
+        # does; the upgrade is committed already, so a lost message loses nothing.
+        try:
+            celery_app.send_task(REFRESH_TASK, kwargs={"subscription_id": refresh})
+        except (OperationalError, OSError) as error:
+            logger.warning("billing: subscription %s not sent for a refresh (%s)", refresh, error)
     return outcome
 
 
