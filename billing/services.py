@@ -54,6 +54,7 @@ SUBSCRIPTION_EVENTS = frozenset(
 PAID_EVENTS = frozenset({"invoice.paid", "invoice.payment_succeeded"})
 SIGNATURE_HEADER = "Stripe-Signature"
 REFRESH_TASK = "billing.refresh_subscription"  # registered by billing.tasks
+ID_LENGTH, TYPE_LENGTH, STATUS_LENGTH = 255, 100, 32  # as the columns hold them
 
 
 class NotConfigured(ServiceError):
@@ -85,7 +86,11 @@ def event_receive(*, payload: bytes, signature: str | None) -> str:
     try:
         event = json.loads(payload)
         event_id, event_type = str(event["id"]), str(event["type"])
-        created = datetime.datetime.fromtimestamp(int(event["created"]), tz=datetime.UTC)
+        if not 0 < len(event_id) <= ID_LENGTH or not 0 < len(event_type) <= TYPE_LENGTH:
+            raise ValueError("id or type of a length Stripe never sends")
+        created = moment(event["created"])
+        if created is None:
+            raise ValueError("created is not a time")
         subject = event["data"]["object"]
         if not isinstance(subject, dict):
             raise TypeError("data.object is not an object")
@@ -142,14 +147,21 @@ def customer_changed(
 def checkout_completed(created: datetime.datetime, session: dict[str, Any]) -> tuple[Customer | None, str]:
     if session.get("mode") != "subscription":
         return None, "ignored: not a subscription"
-    reference = str(session.get("client_reference_id") or "")
-    user = User.objects.filter(pk=int(reference)).first() if reference.isdigit() else None
+    reference = session.get("client_reference_id")
+    user = user_of(reference)
     if user is None:
         logger.warning("Stripe checkout %s for no user of ours (%r)", session.get("id"), reference)
         return None, "no such user"
     customer, _ = Customer.objects.select_for_update().get_or_create(user=user)
-    customer.stripe_customer = str(session.get("customer") or customer.stripe_customer or "") or None
-    subscription = str(session.get("subscription") or "")
+    stripe_customer = stripe_id(session.get("customer"))
+    if stripe_customer and stripe_customer != customer.stripe_customer:
+        if Customer.objects.filter(stripe_customer=stripe_customer).exclude(pk=customer.pk).exists():
+            logger.warning(
+                "Stripe checkout %s: customer %s is another user's", session.get("id"), stripe_customer
+            )
+            return None, "customer belongs to another user"
+        customer.stripe_customer = stripe_customer
+    subscription = stripe_id(session.get("subscription"))
     if subscription and subscription != customer.subscription:
         customer.subscription = subscription
     paid = session.get("status") == "complete" and session.get("payment_status") in (
@@ -171,29 +183,46 @@ def checkout_completed(created: datetime.datetime, session: dict[str, Any]) -> t
 def customer_of(subject: dict[str, Any]) -> Customer | None:
     """The customer an object (subscription, invoice) belongs to: by its
     Stripe customer, or by the user id the checkout put in its metadata."""
-    stripe_customer = str(subject.get("customer") or "")
+    stripe_customer = stripe_id(subject.get("customer"))
     if stripe_customer:
         customer = Customer.objects.select_for_update().filter(stripe_customer=stripe_customer).first()
         if customer is not None:
             return customer
-    metadata = subject.get("metadata") or subject.get("subscription_details", {}).get("metadata") or {}
-    reference = str(metadata.get("user_id") or "") if isinstance(metadata, dict) else ""
-    user = User.objects.filter(pk=int(reference)).first() if reference.isdigit() else None
+    details = subject.get("subscription_details")
+    metadata = (
+        subject.get("metadata") or (details.get("metadata") if isinstance(details, dict) else None) or {}
+    )
+    user = user_of(metadata.get("user_id") if isinstance(metadata, dict) else None)
     if user is None:
         return None
     customer, _ = Customer.objects.select_for_update().get_or_create(user=user)
-    if stripe_customer and not customer.stripe_customer:
+    if (
+        stripe_customer
+        and not customer.stripe_customer
+        and not Customer.objects.filter(stripe_customer=stripe_customer).exists()
+    ):
         customer.stripe_customer = stripe_customer
         customer.save(update_fields=["stripe_customer", "updated"])
     return customer
+
+
+def user_of(reference: object) -> User | None:
+    """The user a checkout names (the id we gave Stripe), if there is one."""
+    if (
+        not isinstance(reference, str)
+        or not (reference.isascii() and reference.isdigit())
+        or len(reference) > 18
+    ):
+        return None
+    return User.objects.filter(pk=int(reference)).first()
 
 
 def subscription_state(customer: Customer, subscription: dict[str, Any], at: datetime.datetime) -> str:
     """Record a subscription's state as of `at`, unless the record holds a newer one."""
     if customer.state_at is not None and at < customer.state_at:
         return "older than the state held"
-    customer.subscription = str(subscription.get("id") or customer.subscription)
-    customer.status = str(subscription.get("status") or "")
+    customer.subscription = stripe_id(subscription.get("id")) or customer.subscription
+    customer.status = str(subscription.get("status") or "")[:STATUS_LENGTH]
     customer.cancel_at_period_end = bool(subscription.get("cancel_at_period_end"))
     customer.period_end = period_end(subscription) or customer.period_end
     customer.state_at = at
@@ -210,8 +239,23 @@ def period_end(subscription: dict[str, Any]) -> datetime.datetime | None:
     items = subscription.get("items")
     if isinstance(items, dict):
         ends += [item.get("current_period_end") for item in items.get("data") or [] if isinstance(item, dict)]
-    stamps = [int(end) for end in ends if isinstance(end, int | float)]
-    return datetime.datetime.fromtimestamp(max(stamps), tz=datetime.UTC) if stamps else None
+    stamps = [stamp for stamp in map(moment, ends) if stamp is not None]
+    return max(stamps) if stamps else None
+
+
+def moment(value: object) -> datetime.datetime | None:
+    """A Stripe time (whole seconds since 1970), or None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(int(value), tz=datetime.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def stripe_id(value: object) -> str:
+    """An id from an event (cus_…, sub_…), or "" for anything that is not one."""
+    return value if isinstance(value, str) and len(value) <= ID_LENGTH else ""
 
 
 def payment_recorded(customer: Customer, *, failed: bool, at: datetime.datetime) -> str:

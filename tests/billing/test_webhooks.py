@@ -281,7 +281,7 @@ def test_a_subscription_event_before_its_checkout_finds_the_user_by_metadata(api
     assert Customer.objects.filter(user=alice).count() == 1
 
 
-@pytest.mark.parametrize("reference", ["999999", "not-a-number", "", "-1", "1e3"])
+@pytest.mark.parametrize("reference", ["999999", "not-a-number", "", "-1", "1e3", "²", "9" * 40])
 def test_a_checkout_for_no_user_of_ours_is_recorded_and_ignored(api, alice, reference):
     outcome = delivered(api, "checkout.session.completed", checkout_session(reference))
 
@@ -335,3 +335,52 @@ def test_downgrading_keeps_what_the_user_made(api, alice):
 
     assert plan_of(alice) == "free"
     assert alice.threads.filter(pk=thread.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"created": 10**30},
+        {"created": "yesterday"},
+        {"created": True},
+        {"id": "evt_" + "x" * 300},
+        {"type": "t" * 200},
+        {"data": {"object": []}},
+        {"data": []},
+    ],
+)
+def test_a_signed_event_stripe_would_never_send_is_a_400(api, alice, changes):
+    payload = {**event("checkout.session.completed", checkout_session(alice.pk)), **changes}
+
+    response = deliver(api, payload)
+
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("body:")
+    assert plan_of(alice) == "free"
+
+
+def test_odd_values_inside_a_signed_event_change_no_one_and_break_nothing(api, alice):
+    upgraded(api, alice)
+    odd = {
+        **subscription("canceled", period_end=10**30),
+        "status": "s" * 500,
+        "customer": "cus_test_1",
+        "id": "sub_" + "x" * 400,
+        "metadata": "not an object",
+        "subscription_details": "neither",
+    }
+
+    assert delivered(api, "customer.subscription.updated", odd) == f"subscription {'s' * 32}"
+    assert delivered(api, "invoice.paid", {"customer": ["cus_test_1"]}) == "no such customer"
+    customer = Customer.objects.get(user=alice)
+    assert customer.subscription == "sub_test_1"
+    assert plan_of(alice) == "free"
+
+
+def test_a_checkout_naming_another_users_customer_is_refused(api, alice, bob):
+    upgraded(api, alice)
+
+    outcome = delivered(api, "checkout.session.completed", checkout_session(bob.pk, customer="cus_test_1"))
+
+    assert outcome == "customer belongs to another user"
+    assert plan_of(bob) == "free"
