@@ -134,12 +134,15 @@ class ExportForm(forms.Form):
     def __init__(self, *args: Any, presets: list[tuple[int, str]], plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        # A plan's limit refused the export: the page offers Pro beside it.
+        self.limit_hit = False
         self.fields["preset"].choices = [("", "Default look"), *presets]  # type: ignore[attr-defined]
         self.fields["scale"].widget.allowed = plan.max_scale  # type: ignore[attr-defined]
 
     def clean_scale(self) -> int:
         scale: int = self.cleaned_data["scale"]
         if scale > self.plan.max_scale:
+            self.limit_hit = True
             raise forms.ValidationError(
                 f"{scale}× comes with the Pro plan; yours exports at up to {self.plan.max_scale}×."
             )
@@ -174,6 +177,7 @@ class ExportForm(forms.Form):
 
     def refused(self, error: ServiceError) -> None:
         """Put the service's refusal on the field it names, in words."""
+        self.limit_hit = self.limit_hit or error.field == "exports"
         field = SERVICE_FIELDS.get(error.field or "", error.field)
         if field in self.fields:
             self.add_error(field, in_words(str(self[field].label), error.message))
@@ -221,11 +225,13 @@ class BulkExportForm(ExportForm):
     def check_thread_count(self, chosen: list[int] | None) -> None:
         most = self.plan.bulk_max_threads
         if chosen and len(chosen) > most:
+            self.limit_hit = True
             self.add_error(
                 "threads", f"Your plan exports up to {most} threads at once; you chose {len(chosen)}."
             )
         owned = len(self.fields["threads"].choices)  # type: ignore[attr-defined]
         if chosen == [] and owned > most:
+            self.limit_hit = True
             self.add_error(
                 "threads",
                 f"Your plan exports up to {most} threads at once and you have {owned}: choose up to {most}.",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import account, archive, brand, capture, design, exports, pages, presets, threads
+from frontend.views import account, archive, billing, brand, capture, design, exports, pages, presets, threads
 from trials import views as trials
 
 app_name = "frontend"
@@ -60,6 +60,8 @@ urlpatterns = [
     path("brand/fonts/", brand.font_upload, name="brand-font-upload"),
     path("brand/fonts/<int:font_id>/delete/", brand.font_delete, name="brand-font-delete"),
     path("plan/", pages.plan, name="plan"),
+    path("billing/checkout/", billing.checkout_start, name="billing-checkout"),
+    path("billing/portal/", billing.portal_start, name="billing-portal"),
     path("presets/", presets.presets, name="presets"),
     path("presets/<int:preset_id>/delete/", presets.preset_delete, name="preset-delete"),
     path("presets/<int:preset_id>/thumbnail.png", presets.preset_thumbnail, name="preset-thumbnail"),

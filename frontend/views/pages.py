@@ -1,6 +1,7 @@
 """The landing page, its example images, the dashboard, the plan page and
 house ads."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_GET
 from accounts.authentication import signed_in_user
 from accounts.models import Plan
 from accounts.selectors import usage_this_month
+from billing.checkout import STRIPE_PAGES
+from billing.selectors import billing_view
 from frontend.models import HouseAd
 from frontend.views.common import job_rows
 from rendering.engine import renderer
@@ -85,8 +88,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    context = {"plans": Plan.objects.all(), "usage": usage_this_month(user=user)}
-    return render(request, "frontend/plan.html", context)
+    context = {
+        "plans": Plan.objects.all(),
+        "usage": usage_this_month(user=user),
+        "billing": billing_view(user=user),
+        # Back from Checkout: the webhook, not this redirect, is what upgrades.
+        "checkout_done": request.GET.get("checkout") == "done",
+    }
+    response = render(request, "frontend/plan.html", context)
+    if context["billing"] is not None:
+        allow_forms_to_stripe(response)
+    return response
+
+
+def allow_forms_to_stripe(response: HttpResponse) -> None:
+    """The page's CSP with Stripe's pages added to form-action: its
+    Upgrade and Manage billing forms are answered with a 303 to them."""
+    policy: Mapping[str, Any] = settings.SECURE_CSP
+    if "form-action" in policy:
+        sources = policy["form-action"]
+        allowed = [sources] if isinstance(sources, str) else list(sources)
+        # What django.views.decorators.csp.csp_override sets, made per request.
+        response._csp_config = {**policy, "form-action": [*allowed, *STRIPE_PAGES]}  # type: ignore[attr-defined]
 
 
 def house_ad_image(request: HttpRequest, ad_id: int) -> FileResponse:
