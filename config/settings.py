@@ -193,6 +193,13 @@ elif BROKER_IS_AMQP:
     CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"
     CELERY_TASK_CREATE_MISSING_QUEUE_EXCHANGE_TYPE = "topic"
     CELERY_WORKER_DETECT_QUORUM_QUEUES = True
+    # A worker's remote-control queue is not exclusive to its connection: a
+    # worker cut off (a partition) notices first (py-amqp's TCP_USER_TIMEOUT
+    # after a missed heartbeat) and reconnects while RabbitMQ still holds
+    # the old connection, and an exclusive queue then refused the new one
+    # ("RESOURCE_LOCKED"), which stopped the worker for good. Still
+    # auto-deleted, once no connection consumes it.
+    CELERY_CONTROL_QUEUE_EXCLUSIVE = False
 else:
     # Redis: BRPOP over the queues in the order the worker consumes them
     # (CELERY_TASK_QUEUES below lists Pro's first), not round-robin. A
