@@ -20,6 +20,7 @@ from rendering.jobs.dispatch import dispatch, hand_over, send_assembly, send_par
 from rendering.jobs.lease import (
     CancelFlag,
     beat,
+    beating,
     claim,
     fail_job,
     finish_job,
@@ -101,7 +102,8 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
         title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first() or "thread"
         folder = f"{part.number:03d}-{safe_name(title)}"
         name = f"{part.number:03d}.zip"
-        stored = save_file(f"export-parts/{job.pk}/{name}", packed.file(name))
+        with beating(lambda: part_beat(part_id, token, job.pk)):
+            stored = save_file(f"export-parts/{job.pk}/{name}", packed.file(name))
     if errors.caught:
         return
     done = JobPart.objects.filter(pk=part_id, run_token=token, status=JobPart.Status.RUNNING).update(
@@ -180,7 +182,8 @@ def bulk_assemble(*, job_id: int) -> None:
     )
     with errors, tempfile.NamedTemporaryFile(suffix=".zip") as spool:
         size = write_bulk_zip(job, parts, token, spool)
-        stored = save_file(f"exports/{job.pk}/{name}", File(spool, name=name))
+        with beating(lambda: beat(Job, job.pk, token)):
+            stored = save_file(f"exports/{job.pk}/{name}", File(spool, name=name))
         finished = finish_job(
             job, token, Job.Status.SUCCEEDED, result=stored, result_name=name, result_size=size, error=""
         )

@@ -12,7 +12,10 @@
   without a token (a cancel, a give-up) take any row not yet ended.
 - A run beats at most every BEAT_EVERY seconds (`heartbeat`), and at once
   when the job's cancel flag is up (`CancelFlag`), so a cancel stops a
-  render before its next page.
+  render before its next page. While it waits on one long call with no
+  page to beat between (storing a result: a large ZIP on a slow link can
+  take minutes), a thread beats for it (`beating`), or another run would
+  take the lease over, and the first, ending second, throw its file away.
 - A worker that dies (killed, out of memory, its machine lost) stops
   beating. After JOB_STALE_AFTER seconds (`stale_before`) its lease is
   stale: the reconciler sends the row again and the next claim takes it
@@ -24,11 +27,13 @@
 - A run that loses its database connection hands the row back (`release`):
   queued again, its attempt not counted, for the task's retry."""
 
+import contextlib
 import datetime
 import logging
+import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import redis
@@ -149,6 +154,36 @@ def heartbeat(beat_now: Callable[[], None], flag: CancelFlag) -> Callable[[], No
             last = time.monotonic()
 
     return maybe
+
+
+@contextlib.contextmanager
+def beating(beat_now: Callable[[], None]) -> Iterator[None]:
+    """`beat_now` from a thread of its own, every quarter of JOB_STALE_AFTER,
+    while the body runs. The body's outcome decides the run: a beat that
+    finds the row no longer the run's just ends the beating (the run's next
+    write stops it), and a beat that fails is logged (the run's own next
+    write meets the same fault)."""
+    done = threading.Event()
+    every = max(0.1, settings.JOB_STALE_AFTER / 4)
+
+    def keep_beating() -> None:
+        try:
+            while not done.wait(every):
+                beat_now()
+        except Stopped:
+            pass
+        except Exception:  # a helper thread must not die loudly: the run decides
+            logger.warning("a heartbeat from the background failed", exc_info=True)
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=keep_beating, name="lease-beating", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=every)  # a beat stuck on a lost connection is left to end alone
 
 
 def release(model: type[Job] | type[JobPart], pk: int, token: uuid.UUID | None) -> None:

@@ -14,7 +14,7 @@ from brand.selectors import brand_files
 from config.errors import NotFound
 from rendering import adapters
 from rendering.engine import outputs, renderer
-from rendering.jobs.lease import CancelFlag, beat, fail_job, finish_job, heartbeat, release, take
+from rendering.jobs.lease import CancelFlag, beat, beating, fail_job, finish_job, heartbeat, release, take
 from rendering.jobs.outcomes import CONNECTION_ERRORS, EXPORT, RunErrors
 from rendering.jobs.requests import saved_arrangement
 from rendering.jobs.storage import SpooledZip, safe_name, save_file, stored_as_result
@@ -115,7 +115,8 @@ def single_result(job: Job, files: list[renderer.RenderedFile]) -> Iterator[tupl
 
 
 def store_result(job: Job, token: uuid.UUID, name: str, content: File, **progress: int) -> None:
-    stored = save_file(f"exports/{job.pk}/{name}", content)
+    with beating(lambda: beat(Job, job.pk, token, **progress)):
+        stored = save_file(f"exports/{job.pk}/{name}", content)
     try:
         finished = finish_job(
             job,

@@ -4,18 +4,21 @@ request) and a storage that fills up during an export."""
 
 import os
 import subprocess
+import time
 import uuid
 from pathlib import Path
+from typing import Any, ClassVar
 
 import psycopg
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import OperationalError, close_old_connections, connection, connections, transaction
 from rest_framework.test import APIClient
 
 from accounts.models import MonthlyUsage, Plan
 from accounts.services import token_create
 from rendering import jobs
+from rendering.jobs.lease import stale_before
 from rendering.models import Job
 from rendering.signals import job_finished
 from tests.factories import thread_with_posts
@@ -265,3 +268,54 @@ def test_a_connection_lost_while_a_job_ends_is_retried_and_leaves_one_file(alice
     assert job.status == "succeeded"
     assert job.attempts == 1
     assert_one_result_each([job.pk])
+
+
+class SlowLinkStorage(FileSystemStorage):
+    """Storage behind a slow link: storing an export takes `seconds`, and
+    while it does, whether the job's lease ever looked abandoned is noted."""
+
+    seconds = 1.5
+    lease_went_stale: ClassVar[list[bool]] = []
+
+    def _save(self, name: str, content: Any) -> str:
+        if name.startswith("exports/"):
+            deadline = time.monotonic() + self.seconds
+            while time.monotonic() < deadline:
+                abandoned = Job.objects.filter(status="running", heartbeat__lt=stale_before()).exists()
+                self.lease_went_stale.append(abandoned)
+                time.sleep(0.05)  # the slow upload itself
+        return super()._save(name, content)
+
+
+@pytest.mark.parametrize("kind", ["single", "bulk"])
+def test_an_upload_longer_than_the_stale_time_keeps_its_lease(alice, settings, tmp_path, kind):
+    # Found by the cross-host drill: a bulk ZIP uploading over a slow link
+    # for longer than JOB_STALE_AFTER was taken over, again and again.
+    settings.JOB_STALE_AFTER = 0.5
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"test-faults-{uuid.uuid4().hex[:10]}"  # read by no worker
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": f"{__name__}.SlowLinkStorage",
+            "OPTIONS": {"location": str(tmp_path / "slow")},
+        },
+    }
+    SlowLinkStorage.lease_went_stale = []
+    alice.plan_id = Plan.PRO
+    alice.save()
+    thread = thread_with_posts(alice, "One post.", "Two posts.", title="Slow link")
+    if kind == "single":
+        job = make_job(alice, kind="carousel", threads=[thread.pk], format="zip")
+        jobs.job_run(job_id=job.pk)
+    else:
+        job = make_job(alice, kind="bulk", threads="all", kinds=["cards"], format="png")
+        jobs.bulk_start(job_id=job.pk)
+        for part in job.parts.all():
+            jobs.part_run(part_id=part.pk)
+        jobs.bulk_assemble(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert SlowLinkStorage.lease_went_stale, "the upload was slow"
+    assert not any(SlowLinkStorage.lease_went_stale), "another run could have taken the job over"
+    assert default_storage.exists(str(job.result.name))
