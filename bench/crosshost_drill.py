@@ -1,17 +1,19 @@
 """The cross-host fault drill: prints a table; not a test. (CI runs one
 short trial of each in tests/rendering/test_jobs_crosshost.py.) Root.
 
-    .venv/bin/python bench/crosshost_drill.py [--trials 10] [--only partition] [--json out.json]
+    .venv/bin/python bench/crosshost_drill.py [--broker amqp] [--trials 10] [--only partition] [--json out.json]
 
 Five hosts inside this machine, each a network namespace on a bridge
 (bench/hosts.py): "services" runs PostgreSQL (a cluster of its own), Redis
-(the broker) and an S3 server (moto); two Celery workers and the web
-(gunicorn) each have a host of their own and reach the services only over
-the network. The drill itself, in the root namespace, makes users and
-threads and posts jobs through the web's API. Then, each trial:
+(the broker), with `--broker amqp` a RabbitMQ node of its own (then the
+broker; Redis stays the cache and result backend), and an S3 server (moto);
+two Celery workers and the web (gunicorn) each have a host of their own and
+reach the services only over the network. The drill itself, in the root
+namespace, makes users and threads and posts jobs through the web's API.
+Then, each trial:
 
 - partition: worker 1 loses the broker for `--partition` seconds (every
-  packet to and from Redis dropped, silently) while it renders;
+  packet to and from the broker's port dropped, silently) while it renders;
 - latency: worker 2's link to the services gets 200 ms of latency and 5 %
   loss each way for a whole batch (bulk export included);
 - db: worker 1 loses PostgreSQL for `--db-cut` seconds in the middle of a
@@ -44,14 +46,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.hosts import Host, Network, missing_tools, start_postgres, start_redis, start_s3
+from bench.hosts import Host, Network, missing_tools, start_postgres, start_rabbitmq, start_redis, start_s3
 
 DRILLS = {
     "partition": "worker 1 partitioned from the broker",
     "latency": "worker 2: 200 ms latency, 5 % loss",
     "db": "worker 1 cut from PostgreSQL mid job",
 }
+BROKER_PORTS = {"redis": 6379, "amqp": 5672}
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+PARSER.add_argument("--broker", choices=list(BROKER_PORTS), default="redis", help="Celery's broker")
 PARSER.add_argument("--trials", type=int, default=10)
 PARSER.add_argument("--only", choices=list(DRILLS), action="append")
 PARSER.add_argument("--partition", type=float, default=60, help="seconds worker 1 loses the broker")
@@ -59,7 +63,7 @@ PARSER.add_argument("--db-cut", type=float, default=30, help="seconds worker 1 l
 PARSER.add_argument("--json", type=Path, help="also write the figures here")
 PARSER.add_argument("--keep-logs", action="store_true", help="keep the hosts' logs (printed path)")
 OPTIONS = PARSER.parse_args()
-if missing := missing_tools():
+if missing := missing_tools(OPTIONS.broker):
     sys.exit(f"the cross-host drill needs root and {', '.join(missing)}")
 
 NETWORK = Network()
@@ -68,10 +72,12 @@ signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cleans up through ate
 SERVICES = NETWORK.host("services")
 BUCKET = f"crosshost-{NETWORK.suffix}"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "crosshost-key", "AWS_SECRET_ACCESS_KEY": "crosshost-secret"}
+REDIS_URL = start_redis(SERVICES)
+BROKER_URL = start_rabbitmq(SERVICES, NETWORK.folder / "rabbitmq") if OPTIONS.broker == "amqp" else REDIS_URL
 os.environ.update(
     DATABASE_URL=start_postgres(SERVICES, NETWORK.folder / "postgres"),
-    REDIS_URL=(redis_url := start_redis(SERVICES)),
-    CELERY_BROKER_URL=redis_url,
+    REDIS_URL=REDIS_URL,
+    CELERY_BROKER_URL=BROKER_URL,
     AWS_STORAGE_BUCKET_NAME=BUCKET,
     AWS_S3_ENDPOINT_URL=start_s3(SERVICES),
     AWS_S3_REGION_NAME="us-east-1",
@@ -105,6 +111,7 @@ FINISH_BOUND = 900  # seconds for every accepted job to end
 @dataclass
 class Tally:
     fault: str
+    broker: str
     trials: int = 0
     accepted: list[int] = field(default_factory=list)
     recovery: list[float] = field(default_factory=list)  # faulted worker, s after the network returned
@@ -234,7 +241,9 @@ def checked(tally: Tally, trial: Trial, worker: Pinned, since: float) -> None:
     seconds = recovered(worker, trial, since)
     if seconds is None:
         tally.hung += 1
-        print(f"  {worker.host.role} did not finish a new job within {RECOVERY_BOUND} s", flush=True)
+        exited = worker.worker.process.poll()
+        why = f" (its worker exited, code {exited}; see its log)" if exited is not None else ""
+        print(f"  {worker.host.role} did not finish a new job within {RECOVERY_BOUND} s{why}", flush=True)
     else:
         tally.recovery.append(seconds)
     drills.wait(drills.finished(trial.accepted), timeout=FINISH_BOUND)
@@ -247,7 +256,7 @@ def drill_partition(tally: Tally, web: Web, first: Pinned, other: Pinned) -> Non
     pinned = [trial.pin(first, posts=80, scale=2) for _ in range(2)]
     trial.post(4, kind="carousel", posts=12)
     drills.wait(lambda: all(running_on(first, job_id)() for job_id in pinned), timeout=120)
-    with first.host.cut(SERVICES, 6379):
+    with first.host.cut(SERVICES, BROKER_PORTS[OPTIONS.broker]):
         time.sleep(3)
         trial.post(4, kind="thread", posts=6)  # accepted meanwhile, run by worker 2
         time.sleep(max(0.0, OPTIONS.partition - 3))
@@ -308,7 +317,7 @@ def count(tally: Tally, bucket: Any) -> None:
 
 def report(tallies: list[Tally]) -> None:
     print(
-        f"{'fault':40} {'trials':>6} {'accepted':>8} {'succeeded':>9} {'failed (reason)':>15} "
+        f"{'fault':40} {'broker':>6} {'trials':>6} {'accepted':>8} {'succeeded':>9} {'failed (reason)':>15} "
         f"{'lost':>4} {'duplicated':>10} {'recovery s (median, max)':>25} {'hung':>4}"
     )
     for tally in tallies:
@@ -316,7 +325,7 @@ def report(tallies: list[Tally]) -> None:
         times = sorted(tally.recovery)
         recovery = f"{times[len(times) // 2]:.1f}, {times[-1]:.1f}" if times else "-"
         print(
-            f"{tally.fault:40} {tally.trials:>6} {len(tally.accepted):>8} {counts['succeeded']:>9} "
+            f"{tally.fault:40} {tally.broker:>6} {tally.trials:>6} {len(tally.accepted):>8} {counts['succeeded']:>9} "
             f"{counts['failed']:>15} {counts['lost'] + counts['wrong progress']:>4} "
             f"{counts['duplicated']:>10} {recovery:>25} {tally.hung:>4}"
         )
@@ -331,7 +340,7 @@ def main() -> None:
     tallies = []
     try:
         for name in OPTIONS.only or list(DRILLS):
-            tally = Tally(DRILLS[name])
+            tally = Tally(DRILLS[name], OPTIONS.broker)
             started = time.monotonic()
             for _ in range(OPTIONS.trials):
                 globals()[f"drill_{name}"](tally, web, first, second)

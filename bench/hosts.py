@@ -36,13 +36,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+# The scripts themselves: /usr/sbin's wrappers switch to the machine's node's home and cookie.
+RABBITMQ_BIN = Path("/usr/lib/rabbitmq/bin")
 IPTABLES = "iptables-legacy"  # the NFQUEUE target and the statistic match are built in for it
 
 
-def missing_tools() -> list[str]:
-    """What this machine lacks to run hosts (empty when it can)."""
+def missing_tools(broker: str = "redis") -> list[str]:
+    """What this machine lacks to run hosts with `broker` (empty when it can)."""
     missing = [] if os.geteuid() == 0 else ["root"]
     tools = ["ip", IPTABLES, "redis-server", "setpriv", str(POSTGRES_BIN / "postgres")]
+    if broker == "amqp":
+        tools += ["epmd", str(RABBITMQ_BIN / "rabbitmq-server"), str(RABBITMQ_BIN / "rabbitmqctl")]
     return missing + [tool for tool in tools if shutil.which(tool) is None]
 
 
@@ -236,3 +240,41 @@ def start_s3(host: Host) -> str:
     host.start(sys.executable, "-m", "moto.server", "-H", host.address, "-p", "9000")
     wait_until(lambda: listening(host.address, 9000), 60, "the S3 server")
     return f"http://{host.address}:9000"
+
+
+def start_rabbitmq(host: Host, folder: Path) -> str:
+    """A RabbitMQ node of its own, run as the rabbitmq user: its own node
+    name, cookie, data, logs and configuration under `folder`, and its own
+    epmd in the host (so the machine's node, in the root namespace, is never
+    seen); guest may log in from other hosts. Returns its URL once it
+    accepts connections."""
+    folder.mkdir()
+    shutil.chown(folder, "rabbitmq", "rabbitmq")
+    (folder / "rabbitmq.conf").write_text("listeners.tcp.default = 5672\nloopback_users = none\n")
+    (folder / "enabled_plugins").write_text("[].\n")
+    (folder / "rabbitmq-env.conf").touch()  # not /etc/rabbitmq's, which names the machine's node
+    node = f"{host.namespace}@localhost"
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(folder),  # the Erlang cookie, shared by the node and rabbitmqctl
+        "LANG": "C.UTF-8",
+        "RABBITMQ_NODENAME": node,
+        "RABBITMQ_CONF_ENV_FILE": str(folder / "rabbitmq-env.conf"),
+        "RABBITMQ_CONFIG_FILE": str(folder / "rabbitmq.conf"),
+        "RABBITMQ_ADVANCED_CONFIG_FILE": str(folder / "advanced.config"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE": str(folder / "enabled_plugins"),
+        "RABBITMQ_MNESIA_BASE": str(folder / "mnesia"),
+        "RABBITMQ_LOG_BASE": str(folder / "log"),
+    }
+    as_rabbitmq = ["setpriv", "--reuid=rabbitmq", "--regid=rabbitmq", "--init-groups"]
+    # In the foreground, so `close` stops it; the node would start one that outlives it.
+    host.start(*as_rabbitmq, "epmd", env=env)
+    wait_until(lambda: listening(host.address, 4369), 30, "epmd")
+    host.start(*as_rabbitmq, str(RABBITMQ_BIN / "rabbitmq-server"), env=env)
+    wait_until(lambda: listening(host.address, 5672), 120, "RabbitMQ")
+    subprocess.run(
+        [*host.prefix(), *as_rabbitmq, str(RABBITMQ_BIN / "rabbitmqctl"), "-n", node, "await_startup",
+         "--timeout", "120"],
+        check=True, capture_output=True, env=env, timeout=150,
+    )  # fmt: skip
+    return f"amqp://guest:guest@{host.address}:5672//"
