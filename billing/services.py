@@ -25,7 +25,7 @@ last (`plan_due`):
 
 Free keeps everything the user made; what is over Free's limits stays
 readable. A user whose record never had a subscription is outside
-billing: the admin sets their plan. `plans_expire` (beat, hourly) moves
+billing: the admin sets their plan. `plans_expire` (beat, every 5 minutes) moves
 the users whose period or grace ran out while no event came.
 """
 
@@ -73,7 +73,7 @@ def event_receive(*, payload: bytes, signature: str | None) -> str:
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise NotConfigured("Billing is not set up: STRIPE_WEBHOOK_SECRET is not set.")
     if not signature:
-        raise Invalid(f"{SIGNATURE_HEADER}: missing.", field=SIGNATURE_HEADER)
+        raise Invalid("missing.", field=SIGNATURE_HEADER)
     try:
         stripe.WebhookSignature.verify_header(
             payload.decode("utf-8", "replace"),
@@ -82,7 +82,7 @@ def event_receive(*, payload: bytes, signature: str | None) -> str:
             tolerance=settings.STRIPE_WEBHOOK_TOLERANCE,
         )
     except stripe.SignatureVerificationError as error:
-        raise Invalid(f"{SIGNATURE_HEADER}: {error.user_message or error}", field=SIGNATURE_HEADER) from error
+        raise Invalid(f"{error.user_message or error}.", field=SIGNATURE_HEADER) from error
     try:
         event = json.loads(payload)
         event_id, event_type = str(event["id"]), str(event["type"])
@@ -95,7 +95,7 @@ def event_receive(*, payload: bytes, signature: str | None) -> str:
         if not isinstance(subject, dict):
             raise TypeError("data.object is not an object")
     except (ValueError, KeyError, TypeError) as error:
-        raise Invalid(f"body: not a Stripe event ({error}).", field="body") from error
+        raise Invalid(f"not a Stripe event ({error}).", field="body") from error
     return event_apply(event_id=event_id, event_type=event_type, created=created, subject=subject)
 
 
