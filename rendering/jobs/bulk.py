@@ -35,6 +35,7 @@ from rendering.jobs.storage import (
     ZIP_TIME,
     SpooledZip,
     remove_part_files,
+    remove_strays,
     safe_name,
     save_file,
     stored_as_result,
@@ -191,6 +192,7 @@ def bulk_assemble(*, job_id: int) -> None:
         return
     if finished:
         remove_part_files(job_id)
+        remove_strays(job_id, stored)
     else:
         default_storage.delete(stored)
 

@@ -17,7 +17,7 @@ from rendering.engine import outputs, renderer
 from rendering.jobs.lease import CancelFlag, beat, beating, fail_job, finish_job, heartbeat, release, take
 from rendering.jobs.outcomes import CONNECTION_ERRORS, EXPORT, RunErrors
 from rendering.jobs.requests import saved_arrangement
-from rendering.jobs.storage import SpooledZip, safe_name, save_file, stored_as_result
+from rendering.jobs.storage import SpooledZip, remove_strays, safe_name, save_file, stored_as_result
 from rendering.models import Job
 from threads.arrangement import engine_arrangement
 from threads.models import Thread
@@ -134,3 +134,5 @@ def store_result(job: Job, token: uuid.UUID, name: str, content: File, **progres
         raise
     if not finished:
         default_storage.delete(stored)  # cancelled, or another run finished first
+    else:
+        remove_strays(job.pk, stored)

@@ -95,6 +95,21 @@ def remove_part_files(job_id: int) -> None:
     JobPart.objects.filter(job_id=job_id).update(file="")
 
 
+def remove_strays(job_id: int, result: str) -> None:
+    """Once a job has its result, any other file in its folder is a run's
+    left behind: a run killed between storing its file and ending (Celery
+    cancels the tasks of a worker that lost its broker), whose file no row
+    names. No run of the job can store another after it ended."""
+    folder = f"exports/{job_id}"
+    try:
+        _, names = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if f"{folder}/{name}" != result:
+            default_storage.delete(f"{folder}/{name}")
+
+
 def remove_source(job_id: int) -> None:
     """An archive import's uploaded ZIP, kept only while the job may run."""
     name = Job.objects.filter(pk=job_id).exclude(source="").values_list("source", flat=True).first()

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import psycopg
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import OperationalError, close_old_connections, connection, connections, transaction
 from rest_framework.test import APIClient
@@ -319,3 +320,32 @@ def test_an_upload_longer_than_the_stale_time_keeps_its_lease(alice, settings, t
     assert SlowLinkStorage.lease_went_stale, "the upload was slow"
     assert not any(SlowLinkStorage.lease_went_stale), "another run could have taken the job over"
     assert default_storage.exists(str(job.result.name))
+
+
+@pytest.mark.parametrize("kind", ["single", "bulk"])
+def test_a_file_left_by_a_killed_run_is_removed_when_its_job_ends(alice, settings, kind):
+    # Found by the cross-host drill over RabbitMQ: Celery cancels the tasks
+    # of a worker that lost its broker, and a run killed between storing its
+    # file and ending left a file that no row names beside the result.
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"test-faults-{uuid.uuid4().hex[:10]}"  # read by no worker
+    alice.plan_id = Plan.PRO
+    alice.save()
+    thread = thread_with_posts(alice, "One post.", title="Killed run")
+    if kind == "single":
+        job = make_job(alice, kind="carousel", threads=[thread.pk], format="zip")
+    else:
+        job = make_job(alice, kind="bulk", threads="all", kinds=["cards"], format="png")
+    default_storage.save(f"exports/{job.pk}/thread-carousel_abc1234.zip", ContentFile(b"a killed run's"))
+
+    if kind == "single":
+        jobs.job_run(job_id=job.pk)
+    else:
+        jobs.bulk_start(job_id=job.pk)
+        for part in job.parts.all():
+            jobs.part_run(part_id=part.pk)
+        jobs.bulk_assemble(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    _, names = default_storage.listdir(f"exports/{job.pk}")
+    assert [f"exports/{job.pk}/{name}" for name in names] == [job.result.name]
