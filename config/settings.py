@@ -138,6 +138,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A network gone silent under a query (a partition, a dead NAT entry)
+    # fails it after DATABASE_NETWORK_TIMEOUT instead of leaving the process
+    # waiting on TCP for as long as the kernel retries (a worker of the
+    # cross-host drill waited 300 s, to its time limit). libpq's own
+    # settings: unacknowledged data (tcp_user_timeout), an idle connection
+    # (keepalives), a connection being made. A slow query is not affected:
+    # the server acknowledges it at once.
+    NETWORK_TIMEOUT = env.int("DATABASE_NETWORK_TIMEOUT", default=20)
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": NETWORK_TIMEOUT,
+        "tcp_user_timeout": NETWORK_TIMEOUT * 1000,
+        "keepalives": 1,
+        "keepalives_idle": NETWORK_TIMEOUT,
+        "keepalives_interval": max(1, NETWORK_TIMEOUT // 4),
+        "keepalives_count": 3,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache ---------------------------------------------
@@ -292,7 +309,7 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-webhooks": {"task": "webhooks.reconcile", "schedule": JOB_RECONCILE_EVERY},
     "clean-up-jobs": {"task": "rendering.clean_up", "schedule": 3600.0},
     "clean-up-trial-drafts": {"task": "trials.clean_up", "schedule": 3600.0},
-    "expire-plans": {"task": "billing.expire_plans", "schedule": 3600.0},
+    "expire-plans": {"task": "billing.expire_plans", "schedule": 300.0},
 }
 
 # --- Billing (Stripe) -------------------------------------------------------------
