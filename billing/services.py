@@ -272,8 +272,13 @@ def later(held: datetime.datetime | None, new: datetime.datetime) -> datetime.da
 
 
 def grace_until(customer: Customer) -> datetime.datetime | None:
-    """While a payment failure counts, when Pro ends if no payment comes."""
-    failed = customer.payment_failed_at
+    """While a payment failure counts, when Pro ends if no payment comes. A
+    subscription Stripe calls `past_due` has failed a payment even if the
+    invoice's own event never came."""
+    failures = [customer.payment_failed_at]
+    if customer.status == "past_due":
+        failures.append(customer.state_at)
+    failed = max((at for at in failures if at is not None), default=None)
     if failed is None or (customer.paid_at is not None and customer.paid_at >= failed):
         return None
     return failed + datetime.timedelta(days=settings.BILLING_GRACE_DAYS)

@@ -385,3 +385,14 @@ def test_a_checkout_naming_another_users_customer_is_refused(api, alice, bob):
 
     assert outcome == "customer belongs to another user"
     assert plan_of(bob) == "free"
+
+
+def test_past_due_without_its_invoice_event_still_ends_pro_after_the_grace(api, alice):
+    now = time.time()
+    assert delivered(api, "checkout.session.completed", checkout_session(alice.pk), created=now - 40 * DAY)
+
+    delivered(
+        api, "customer.subscription.updated", subscription("past_due", period_end=now), created=now - 8 * DAY
+    )
+
+    assert plan_of(alice) == "free"
