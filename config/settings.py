@@ -145,14 +145,14 @@ else:
     # settings: unacknowledged data (tcp_user_timeout), an idle connection
     # (keepalives), a connection being made. A slow query is not affected:
     # the server acknowledges it at once.
-    NETWORK_TIMEOUT = env.int("DATABASE_NETWORK_TIMEOUT", default=20)
+    DATABASE_NETWORK_TIMEOUT = env.int("DATABASE_NETWORK_TIMEOUT", default=20)
     DATABASES["default"]["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),
-        "connect_timeout": NETWORK_TIMEOUT,
-        "tcp_user_timeout": NETWORK_TIMEOUT * 1000,
+        "connect_timeout": DATABASE_NETWORK_TIMEOUT,
+        "tcp_user_timeout": DATABASE_NETWORK_TIMEOUT * 1000,
         "keepalives": 1,
-        "keepalives_idle": NETWORK_TIMEOUT,
-        "keepalives_interval": max(1, NETWORK_TIMEOUT // 4),
+        "keepalives_idle": DATABASE_NETWORK_TIMEOUT,
+        "keepalives_interval": max(1, DATABASE_NETWORK_TIMEOUT // 4),
         "keepalives_count": 3,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -187,6 +187,7 @@ if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 BROKER_IS_AMQP = CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://"))
 CELERY_BROKER_TRANSPORT: str | None = None  # the URL's scheme picks it, but for Redis
+CELERY_CONTROL_QUEUE_EXCLUSIVE = True  # Celery's default, but for RabbitMQ
 if CELERY_BROKER_URL.startswith("filesystem://"):
     BROKER_FOLDER = DATA_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
