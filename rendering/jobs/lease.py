@@ -158,8 +158,10 @@ def heartbeat(beat_now: Callable[[], None], flag: CancelFlag) -> Callable[[], No
 
 @contextlib.contextmanager
 def beating(beat_now: Callable[[], None]) -> Iterator[None]:
-    """`beat_now` from a thread of its own, at once and every quarter of
-    JOB_STALE_AFTER, while the body runs. The body's outcome decides the run: a beat that
+    """`beat_now` from a thread of its own while the body runs: first after
+    BEAT_EVERY (the run beat at most that long ago, between its pages; a
+    body that ends sooner, as most do, costs no write), then every quarter
+    of JOB_STALE_AFTER. The body's outcome decides the run: a beat that
     finds the row no longer the run's just ends the beating (the run's next
     write stops it), and a beat that fails is logged (the run's own next
     write meets the same fault)."""
@@ -168,9 +170,10 @@ def beating(beat_now: Callable[[], None]) -> Iterator[None]:
 
     def keep_beating() -> None:
         try:
-            beat_now()  # the last beat of the run may be most of the stale time ago
-            while not done.wait(every):
+            wait = min(every, BEAT_EVERY)
+            while not done.wait(wait):
                 beat_now()
+                wait = every
         except Stopped:
             pass
         except Exception:  # a helper thread must not die loudly: the run decides
