@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from brand.selectors import brand_files
 from rendering.engine import renderer
 from rendering.jobs.dispatch import dispatch, hand_over, send_assembly, send_part
 from rendering.jobs.lease import (
@@ -30,7 +31,7 @@ from rendering.jobs.lease import (
     take,
 )
 from rendering.jobs.outcomes import CONNECTION_ERRORS, EXPORT, PART, RunErrors, Stopped
-from rendering.jobs.single import render_thread
+from rendering.jobs.single import exported_thread, render_thread
 from rendering.jobs.storage import (
     ZIP_TIME,
     SpooledZip,
@@ -94,14 +95,15 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
     )
     index: list[dict[str, Any]] = []
     with errors, SpooledZip() as packed:
+        thread = exported_thread(job, part.thread_id)
+        brand = brand_files(user=job.owner, style=job.style)
         for kind in job.kinds:  # each kind's files into the ZIP before the next is rendered
-            files = render_thread(job, part.thread_id, kind, lambda *_: checkpoint())
+            files = render_thread(job, thread, kind, lambda *_: checkpoint(), brand=brand)
             for number, file in enumerate(files, start=1):
                 packed.add(file.name, file.content)
                 index.append(renderer.page_entry(file.name, number, file))
             del files
-        title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first() or "thread"
-        folder = f"{part.number:03d}-{safe_name(title)}"
+        folder = f"{part.number:03d}-{safe_name(thread.title)}"
         name = f"{part.number:03d}.zip"
         with beating(lambda: part_beat(part_id, token, job.pk)):
             stored = save_file(f"export-parts/{job.pk}/{name}", packed.file(name))
@@ -115,8 +117,8 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
     ):
         default_storage.delete(stored)  # another run has it, or the export was cancelled meanwhile
         return
-    hand_over(part=part)
-    assemble_when_complete(job)
+    if not hand_over(part=part):  # a part handed on is not done: the export is not complete
+        assemble_when_complete(job)
 
 
 def part_beat(part_id: int, token: uuid.UUID, job_id: int) -> None:
@@ -201,22 +203,31 @@ def write_bulk_zip(job: Job, parts: list[JobPart], token: uuid.UUID, spool: IO[b
     """The export's ZIP, written to `spool`: a folder per thread and
     index.json. Returns its size."""
     index: list[dict[str, Any]] = []
-    flag = CancelFlag(job)
+    checkpoint = heartbeat(lambda: beat(Job, job.pk, token), CancelFlag(job))
+    threads = Thread.objects.filter(pk__in=[part.thread_id for part in parts])
+    about = {
+        row["id"]: {key: row[key] for key in ("title", "author_name", "handle")}
+        for row in threads.values("id", "title", "author_name", "handle")
+    }
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
         for part in parts:
             files = []
             with default_storage.open(str(part.file.name)) as packed, zipfile.ZipFile(packed) as source:
                 for item, info in zip(part.index, source.infolist(), strict=True):
-                    if flag.is_up():
-                        beat(Job, job.pk, token)
+                    checkpoint()
                     entry = part_index_entry(item)
                     target = zipfile.ZipInfo(f"{part.folder}/{entry['file']}", ZIP_TIME)
                     with source.open(info) as reader, archive.open(target, "w") as writer:
                         shutil.copyfileobj(reader, writer, 1 << 20)
                     files.append({**entry, "file": target.filename})
-            about = Thread.objects.filter(pk=part.thread_id).values("title", "author_name", "handle").first()
-            index.append({"folder": part.folder, "thread": part.thread_id, **(about or {}), "files": files})
-            beat(Job, job.pk, token)
+            index.append(
+                {
+                    "folder": part.folder,
+                    "thread": part.thread_id,
+                    **about.get(part.thread_id, {}),
+                    "files": files,
+                }
+            )
         summary = {"export": job.pk, "kinds": job.kinds, "format": job.format, "threads": index}
         archive.writestr(
             zipfile.ZipInfo("index.json", ZIP_TIME), json.dumps(summary, ensure_ascii=False, indent=2)

@@ -118,16 +118,17 @@ def dispatch(*, owner_id: int) -> int:
     return len(chosen)
 
 
-def hand_over(*, part: JobPart) -> None:
+def hand_over(*, part: JobPart) -> bool:
     """`part` has ended: send the next waiting part of its export in its
-    place, or, with none left, whatever its owner has waiting."""
+    place (True), or, with none left, whatever its owner has waiting."""
     following = waiting_parts().filter(job_id=part.job_id).order_by("number").first()
     # Marked only if still waiting: a dispatch or another part's end may
     # have sent it meanwhile, and then this one counts as no hand-over.
     if following is not None and waiting_parts().filter(pk=following.pk).update(enqueued=timezone.now()):
         transaction.on_commit(lambda: send_part(following, fast=part.job.fast))
-        return
+        return True
     dispatch(owner_id=part.job.owner_id)
+    return False
 
 
 def send_each(jobs: list[Job], parts: list[JobPart]) -> None:

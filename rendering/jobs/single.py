@@ -10,7 +10,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from brand.selectors import brand_files
+from brand.selectors import BrandFiles, brand_files
 from config.errors import NotFound
 from rendering import adapters
 from rendering.engine import outputs, renderer
@@ -53,24 +53,38 @@ def job_run(*, job_id: int, redelivered: bool = False) -> None:
             pages.update(done=done, total=total)
             checkpoint()
 
-        files = render_thread(job, job.thread_ids[0], job.kind, progress)
-        with single_result(job, files) as (name, content):
+        thread = exported_thread(job, job.thread_ids[0])
+        files = render_thread(job, thread, job.kind, progress)
+        with single_result(job, thread.title, files) as (name, content):
             store_result(job, token, name, content, **pages)
 
 
-def render_thread(
-    job: Job, thread_id: int, kind: str, progress: Callable[[int, int], None] | None = None
-) -> list[renderer.RenderedFile]:
+def exported_thread(job: Job, thread_id: int) -> Thread:
+    """The thread with its posts and images, as the export draws it now."""
     thread = thread_details(user=job.owner).filter(pk=thread_id).first()
     if thread is None:
         raise NotFound(f"thread {thread_id} was deleted after the export was made.")
+    return thread
+
+
+def render_thread(
+    job: Job,
+    thread: Thread,
+    kind: str,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    brand: BrandFiles | None = None,
+) -> list[renderer.RenderedFile]:
+    """The files of `kind` of `thread` (from `exported_thread`), with the
+    owner's brand kit (`brand`, when already read for another kind)."""
     data = as_exported(
         adapters.input_from_thread(thread),
         kind=kind,
         arrangement=job.arrangement or saved_arrangement(thread),
         placeholders=job.placeholders,
     )
-    brand = brand_files(user=job.owner, style=job.style)
+    if brand is None:
+        brand = brand_files(user=job.owner, style=job.style)
     data = adapters.with_brand(data, brand)
     return renderer.render(
         data=data,
@@ -98,9 +112,9 @@ def as_exported(
 
 
 @contextlib.contextmanager
-def single_result(job: Job, files: list[renderer.RenderedFile]) -> Iterator[tuple[str, File]]:
-    """The export's file and its name: the one file, or a ZIP of them all."""
-    title = Thread.objects.filter(pk=job.thread_ids[0]).values_list("title", flat=True).first() or "thread"
+def single_result(job: Job, title: str, files: list[renderer.RenderedFile]) -> Iterator[tuple[str, File]]:
+    """The export's file and its name (from the thread's `title`): the one
+    file, or a ZIP of them all."""
     stem = f"{safe_name(title)}-{job.kind}"
     if len(files) == 1:
         extension = files[0].name.rsplit(".", 1)[-1]

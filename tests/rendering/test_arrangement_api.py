@@ -7,7 +7,7 @@ import pytest
 
 from rendering.adapters import input_from_thread
 from rendering.engine.renderer import arrange, render
-from rendering.jobs.single import render_thread
+from rendering.jobs.single import exported_thread, render_thread
 from rendering.models import Job
 from tests.factories import thread_with_posts
 from threads.arrangement import engine_arrangement
@@ -70,7 +70,7 @@ def test_a_saved_arrangement_shapes_preview_and_export_alike(as_alice, thread, a
     job = Job.objects.create(
         owner=alice, kind="carousel", thread_ids=[thread.pk], style=style_validate({}), format="png"
     )
-    exported = render_thread(job, thread.pk, "carousel")
+    exported = render_thread(job, exported_thread(job, thread.pk), "carousel")
     assert len(exported) == len(found)
     page = as_alice.post(PREVIEW, {"thread": thread.pk, "kind": "carousel", "page": 3}, format="json")
     assert page.content == exported[2].content
