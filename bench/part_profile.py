@@ -76,7 +76,7 @@ def run_parts(job: Job) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=100)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--dump", type=Path, help="also save the profile here (for pstats or snakeviz)")
     options = parser.parse_args()
@@ -91,7 +91,8 @@ def main() -> None:
         clock = EngineClock()
         renderer.render = clock  # type: ignore[assignment]
         with CaptureQueriesContext(connection) as queries:
-            wall = run_parts(jobs.job_create(user=user, request=request)[0])
+            measured = jobs.job_create(user=user, request=request)[0]
+            wall = run_parts(measured)
         engine = clock.seconds
         profile = cProfile.Profile()
         profile.enable()
@@ -101,11 +102,12 @@ def main() -> None:
 
         slides = options.threads * (POSTS_PER_THREAD + 2)
         rest = wall - engine
-        print(f"{options.threads} parts, {slides} portrait PNG slides, one process")
+        parts = JobPart.objects.filter(job=measured).count()
+        print(f"{options.threads} threads in {parts} parts, {slides} portrait PNG slides, one process")
         print(f"  all parts: {wall * 1000 / slides:.1f} ms a slide")
         print(f"  engine (renderer.render): {engine * 1000 / slides:.1f} ms a slide")
         print(f"  the rest: {rest * 1000 / slides:.2f} ms a slide, {rest / engine:.1%} over the engine")
-        print(f"  queries: {len(queries) / options.threads:.1f} a part (the export's start and end included)")
+        print(f"  queries: {len(queries) / parts:.1f} a part (the export's start and end included)")
         print(f"\nlargest entries by own time, a second run under cProfile (top {options.top}):")
         pstats.Stats(profile).sort_stats("tottime").print_stats(options.top)
         if options.dump:

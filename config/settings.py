@@ -287,6 +287,12 @@ JOB_LINK_SECONDS = env.int("JOB_LINK_SECONDS", default=15 * 60)
 # running, answers with that job and costs nothing (rendering/dedupe.py); 0: off.
 JOB_DEDUPE_SECONDS = env.int("JOB_DEDUPE_SECONDS", default=600)
 BULK_MAX_THREADS = env.int("BULK_MAX_THREADS", default=500)
+# A bulk export's part takes consecutive threads until it holds about this
+# many slides (rendering/jobs/bulk.py `split`): a part costs a dozen queries
+# and a message, some 25 ms, whatever its size.
+BULK_PART_SLIDES = env.int("BULK_PART_SLIDES", default=40)
+if BULK_PART_SLIDES < 1:
+    raise ImproperlyConfigured("BULK_PART_SLIDES must be at least 1")
 PREVIEW_CACHE_SECONDS = env.int("PREVIEW_CACHE_SECONDS", default=600)
 # No page of a render may be larger than this (a 1080×1350 slide at scale 3
 # is 13 megapixels); a larger one is refused before it is painted.

@@ -132,8 +132,9 @@ class Job(models.Model):
 
 
 class JobPart(models.Model):
-    """One thread of a bulk export, rendered by whichever worker takes it;
-    its files wait in storage until the export's ZIP is assembled."""
+    """A run of consecutive threads of a bulk export (`bulk.split`),
+    rendered by whichever worker takes it; its files wait in storage until
+    the export's ZIP is assembled."""
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -142,15 +143,15 @@ class JobPart(models.Model):
         FAILED = "failed"
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="parts")
-    number = models.PositiveIntegerField(help_text="1-based, the thread's place in the export.")
-    thread_id = models.BigIntegerField()
+    number = models.PositiveIntegerField(help_text="1-based, its first thread's place in the export.")
+    thread_ids = models.JSONField(default=list, help_text="Its threads, in the export's order.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     run_token = models.UUIDField(null=True, blank=True)
-    folder = models.CharField(max_length=200, blank=True)
     file = models.FileField(upload_to="export-parts/", blank=True, max_length=300)
     index = models.JSONField(
-        default=list, help_text="Each file of the part: its name, page, alt text and post positions."
+        default=list,
+        help_text="Each thread's folder and files (their names, pages, alt text and post positions).",
     )
     error = models.CharField(max_length=500, blank=True)
     enqueued = models.DateTimeField(null=True, blank=True)

@@ -1,17 +1,20 @@
-"""Bulk exports: a part per thread, rendered on any worker, then one
-assembler copies the parts into the export's ZIP."""
+"""Bulk exports: parts of consecutive threads (`split`), each rendered on
+any worker into a ZIP of its own, then one assembler copies the parts into
+the export's ZIP, a folder per thread."""
 
 import json
 import logging
+import re
 import shutil
 import tempfile
 import uuid
 import zipfile
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -31,7 +34,7 @@ from rendering.jobs.lease import (
     take,
 )
 from rendering.jobs.outcomes import CONNECTION_ERRORS, EXPORT, PART, RunErrors, Stopped
-from rendering.jobs.single import exported_thread, render_thread
+from rendering.jobs.single import exported_threads, render_thread
 from rendering.jobs.storage import (
     ZIP_TIME,
     SpooledZip,
@@ -48,20 +51,28 @@ logger = logging.getLogger(__name__)
 
 
 def bulk_start(*, job_id: int) -> None:
-    """Split a bulk job into a part per thread and send the parts out."""
+    """Split a bulk job into parts (`split`) and send the parts out."""
     job = Job.objects.filter(pk=job_id).first()
     if job is None or job.is_finished:
         return
     if claim(Job, job_id) is None and not Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists():
         return
-    JobPart.objects.bulk_create(
-        [
-            JobPart(job=job, number=number, thread_id=thread_id)
-            for number, thread_id in enumerate(job.thread_ids, start=1)
-        ],
-        ignore_conflicts=True,
-    )
-    Job.objects.filter(pk=job_id).update(total=len(job.thread_ids), heartbeat=timezone.now())
+    with transaction.atomic():
+        # Split once: a redelivered message finds the parts (and, its
+        # threads' posts edited meanwhile, must not split them otherwise).
+        Job.objects.select_for_update().filter(pk=job_id).values_list("pk", flat=True).first()
+        if not JobPart.objects.filter(job_id=job_id).exists():
+            posts = dict(
+                Thread.objects.filter(pk__in=job.thread_ids)
+                .annotate(count=Count("posts"))
+                .values_list("pk", "count")
+            )
+            slides = [(posts.get(thread_id, 0) + 2) * len(job.kinds) for thread_id in job.thread_ids]
+            JobPart.objects.bulk_create(
+                JobPart(job=job, number=number, thread_ids=run)
+                for number, run in split(job.thread_ids, slides, settings.BULK_PART_SLIDES)
+            )
+        Job.objects.filter(pk=job_id).update(total=len(job.thread_ids), heartbeat=timezone.now())
     # Split before (a redelivered message): the parts already sent go again
     # (a run ignores a part that is not queued); the rest wait their turn.
     for part in JobPart.objects.filter(job_id=job_id, status=JobPart.Status.QUEUED, enqueued__isnull=False):
@@ -70,9 +81,34 @@ def bulk_start(*, job_id: int) -> None:
     assemble_when_complete(job)
 
 
+SPREAD = 8  # an export of this many threads or more is split into at least this many parts
+
+
+def split(thread_ids: list[int], slides: list[int], part_slides: int) -> list[tuple[int, list[int]]]:
+    """The export's threads in runs of consecutive threads, each of at most
+    `part_slides` slides (`slides`: each thread's, estimated; a longer
+    thread has a part of its own), numbered by their first thread's place.
+    A part costs its run a dozen queries and a message whatever its size,
+    so short threads go together; but a run holds at most 1/SPREAD of the
+    threads, so that a small export still spreads over the workers."""
+    most = max(1, len(thread_ids) // SPREAD)
+    runs: list[tuple[int, list[int]]] = []
+    run: list[int] = []
+    size = 0
+    for place, (thread_id, thread_slides) in enumerate(zip(thread_ids, slides, strict=True), start=1):
+        if run and (size + thread_slides > part_slides or len(run) >= most):
+            runs.append((place - len(run), run))
+            run, size = [], 0
+        run.append(thread_id)
+        size += thread_slides
+    if run:
+        runs.append((len(thread_ids) + 1 - len(run), run))
+    return runs
+
+
 def part_run(*, part_id: int, redelivered: bool = False) -> None:
-    """Render one thread of a bulk export into a stored part (`redelivered`
-    as for `job_run`)."""
+    """Render a part's threads of a bulk export into one stored ZIP
+    (`redelivered` as for `job_run`)."""
     part = JobPart.objects.select_related("job", "job__owner").filter(pk=part_id).first()
     if (
         part is None
@@ -87,33 +123,39 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
     if token is None:
         return
     checkpoint = heartbeat(lambda: part_beat(part_id, token, job.pk), CancelFlag(job))
+    rendering: list[int] = []  # the thread under way, named if it fails
     errors = RunErrors(
         label=f"part {part.number} of job {job.pk}",
         wording=PART,
-        fail=lambda message: part_failed(part, token, message),
+        fail=lambda message: part_failed(part, token, message, *rendering[-1:]),
         release=lambda: release(JobPart, part_id, token),
     )
     index: list[dict[str, Any]] = []
     with errors, SpooledZip() as packed:
-        thread = exported_thread(job, part.thread_id)
         brand = brand_files(user=job.owner, style=job.style)
-        for kind in job.kinds:  # each kind's files into the ZIP before the next is rendered
-            files = render_thread(job, thread, kind, lambda *_: checkpoint(), brand=brand)
-            for number, file in enumerate(files, start=1):
-                packed.add(file.name, file.content)
-                index.append(renderer.page_entry(file.name, number, file))
-            del files
-        folder = f"{part.number:03d}-{safe_name(thread.title)}"
+        threads = exported_threads(job, part.thread_ids)
+        for place, thread in enumerate(threads, start=part.number):
+            rendering.append(thread.pk)
+            folder = f"{place:03d}-{safe_name(thread.title)}"
+            entries: list[dict[str, Any]] = []
+            for kind in job.kinds:  # each kind's files into the ZIP before the next is rendered
+                files = render_thread(job, thread, kind, lambda *_: checkpoint(), brand=brand)
+                for number, file in enumerate(files, start=1):
+                    packed.add(f"{folder}/{file.name}", file.content)
+                    entries.append(renderer.page_entry(file.name, number, file))
+                del files
+            index.append({"thread": thread.pk, "folder": folder, "files": entries})
+        rendering.clear()
         name = f"{part.number:03d}.zip"
         with beating(lambda: part_beat(part_id, token, job.pk)):
             stored = save_file(f"export-parts/{job.pk}/{name}", packed.file(name))
     if errors.caught:
         return
     done = JobPart.objects.filter(pk=part_id, run_token=token, status=JobPart.Status.RUNNING).update(
-        status=JobPart.Status.SUCCEEDED, file=stored, folder=folder, index=index, heartbeat=timezone.now()
+        status=JobPart.Status.SUCCEEDED, file=stored, index=index, heartbeat=timezone.now()
     )
     if not done or not Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-        done=F("done") + 1, heartbeat=timezone.now()
+        done=F("done") + len(part.thread_ids), heartbeat=timezone.now()
     ):
         default_storage.delete(stored)  # another run has it, or the export was cancelled meanwhile
         return
@@ -128,18 +170,26 @@ def part_beat(part_id: int, token: uuid.UUID, job_id: int) -> None:
         raise Stopped
 
 
-def part_failed(part: JobPart, token: uuid.UUID | None, reason: str) -> None:
+def part_failed(part: JobPart, token: uuid.UUID | None, reason: str, thread_id: int | None = None) -> None:
+    """End the part and its export with `reason`, naming the thread it
+    was rendering (`thread_id`), or its only one."""
     rows = JobPart.objects.filter(pk=part.pk).exclude(
         status__in=[JobPart.Status.SUCCEEDED, JobPart.Status.FAILED]
     )
     if token is not None:
         rows = rows.filter(run_token=token)
-    if rows.update(status=JobPart.Status.FAILED, error=reason[:500]):
-        title = Thread.objects.filter(pk=part.thread_id).values_list("title", flat=True).first()
-        name = f"thread {part.thread_id}" + (f" ({title!r})" if title else "")
-        fail_job(
-            part.job, None, reason if reason.startswith(f"thread {part.thread_id} ") else f"{name}: {reason}"
-        )
+    if not rows.update(status=JobPart.Status.FAILED, error=reason[:500]):
+        return
+    if thread_id is None and len(part.thread_ids) == 1:
+        thread_id = part.thread_ids[0]
+    if re.match(r"thread \d+ ", reason):  # names its thread already
+        message = reason
+    elif thread_id is None:
+        message = f"threads {part.number} to {part.number + len(part.thread_ids) - 1} of the export: {reason}"
+    else:
+        title = Thread.objects.filter(pk=thread_id).values_list("title", flat=True).first()
+        message = f"thread {thread_id}" + (f" ({title!r})" if title else "") + f": {reason}"
+    fail_job(part.job, None, message)
 
 
 def assemble_when_complete(job: Job) -> None:
@@ -204,30 +254,33 @@ def write_bulk_zip(job: Job, parts: list[JobPart], token: uuid.UUID, spool: IO[b
     index.json. Returns its size."""
     index: list[dict[str, Any]] = []
     checkpoint = heartbeat(lambda: beat(Job, job.pk, token), CancelFlag(job))
-    threads = Thread.objects.filter(pk__in=[part.thread_id for part in parts])
+    threads = Thread.objects.filter(pk__in=[thread_id for part in parts for thread_id in part.thread_ids])
     about = {
         row["id"]: {key: row[key] for key in ("title", "author_name", "handle")}
         for row in threads.values("id", "title", "author_name", "handle")
     }
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
         for part in parts:
-            files = []
+            listed = [(thread, item) for thread in part.index for item in thread["files"]]
+            copied: dict[int, list[dict[str, Any]]] = {thread["thread"]: [] for thread in part.index}
             with default_storage.open(str(part.file.name)) as packed, zipfile.ZipFile(packed) as source:
-                for item, info in zip(part.index, source.infolist(), strict=True):
+                for (thread, item), info in zip(listed, source.infolist(), strict=True):
                     checkpoint()
                     entry = part_index_entry(item)
-                    target = zipfile.ZipInfo(f"{part.folder}/{entry['file']}", ZIP_TIME)
+                    target = zipfile.ZipInfo(f"{thread['folder']}/{entry['file']}", ZIP_TIME)
                     with source.open(info) as reader, archive.open(target, "w") as writer:
                         shutil.copyfileobj(reader, writer, 1 << 20)
-                    files.append({**entry, "file": target.filename})
-            index.append(
-                {
-                    "folder": part.folder,
-                    "thread": part.thread_id,
-                    **about.get(part.thread_id, {}),
-                    "files": files,
-                }
-            )
+                    copied[thread["thread"]].append({**entry, "file": target.filename})
+            for thread in part.index:
+                folder, thread_id = thread["folder"], thread["thread"]
+                index.append(
+                    {
+                        "folder": folder,
+                        "thread": thread_id,
+                        **about.get(thread_id, {}),
+                        "files": copied[thread_id],
+                    }
+                )
         summary = {"export": job.pk, "kinds": job.kinds, "format": job.format, "threads": index}
         archive.writestr(
             zipfile.ZipInfo("index.json", ZIP_TIME), json.dumps(summary, ensure_ascii=False, indent=2)

@@ -32,10 +32,10 @@ def crash_on(marker: str, *, task: Any, args: tuple[Any, ...], **_: object) -> N
     row = crash_row(task.name, args[0])
     if row is None or too_many_attempts(row):
         return  # the run itself gives it up
-    title = Thread.objects.filter(pk=crash_thread(row)).values_list("title", flat=True).first() or ""
+    titles = Thread.objects.filter(pk__in=row.thread_ids).values_list("title", flat=True)
     # `claim` takes only a row no other run holds, as the run itself would.
     again = redelivered(task.request.delivery_info)
-    if marker in title and claim(type(row), row.pk, redelivered=again) is not None:
+    if any(marker in title for title in titles) and claim(type(row), row.pk, redelivered=again) is not None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -45,7 +45,3 @@ def crash_row(task_name: str, object_id: int) -> Job | JobPart | None:
     if task_name == RUN_PART:
         return JobPart.objects.filter(pk=object_id).first()
     return None
-
-
-def crash_thread(row: Job | JobPart) -> int:
-    return row.thread_ids[0] if isinstance(row, Job) else row.thread_id

@@ -61,10 +61,16 @@ def job_run(*, job_id: int, redelivered: bool = False) -> None:
 
 def exported_thread(job: Job, thread_id: int) -> Thread:
     """The thread with its posts and images, as the export draws it now."""
-    thread = thread_details(user=job.owner).filter(pk=thread_id).first()
-    if thread is None:
-        raise NotFound(f"thread {thread_id} was deleted after the export was made.")
-    return thread
+    return exported_threads(job, [thread_id])[0]
+
+
+def exported_threads(job: Job, thread_ids: list[int]) -> list[Thread]:
+    """The threads, as `exported_thread`, in the order given: three queries in all."""
+    found = {thread.pk: thread for thread in thread_details(user=job.owner).filter(pk__in=thread_ids)}
+    for thread_id in thread_ids:
+        if thread_id not in found:
+            raise NotFound(f"thread {thread_id} was deleted after the export was made.")
+    return [found[thread_id] for thread_id in thread_ids]
 
 
 def render_thread(

@@ -493,9 +493,13 @@ def test_a_part_rendered_before_the_richer_index_is_still_assembled(as_alice, al
     jobs.bulk_start(job_id=job_id)
     part = Job.objects.get(pk=job_id).parts.get()
     jobs.part_run(part_id=part.pk)
-    # As a worker of the previous release stored it: [file, alt] pairs.
+    # As a worker of an earlier release stored it ([file, alt] pairs), in
+    # the folder per thread that migration 0008 wraps old parts' files in.
     part.refresh_from_db()
-    part.index = [[entry["file"], entry["alt"]] for entry in part.index]
+    part.index = [
+        {**thread, "files": [[entry["file"], entry["alt"]] for entry in thread["files"]]}
+        for thread in part.index
+    ]
     part.save(update_fields=["index"])
 
     jobs.bulk_assemble(job_id=job_id)
