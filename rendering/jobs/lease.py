@@ -114,17 +114,21 @@ def beat(model: type[Job] | type[JobPart], pk: int, token: uuid.UUID, **changes:
 class CancelFlag:
     """Whether `job` was cancelled, from a Redis key that `job_cancel` sets:
     one EXISTS, cheap enough for every page, where the row is read only
-    every BEAT_EVERY seconds. A hint: the row decides. Without Redis, or
+    every BEAT_EVERY seconds; at most every `every` seconds where the steps
+    are smaller than the read (the assembly's files). A hint: the row decides. Without Redis, or
     once it fails, the flag stays down and the heartbeat alone finds a
     cancel."""
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, *, every: float = 0.0) -> None:
         self.key = cancel_flag_key(job)
         self.store = redis_client(settings.REDIS_URL) if settings.REDIS_URL else None
+        self.every = every  # seconds between two reads; 0: every call reads
+        self.read_at = -every
 
     def is_up(self) -> bool:
-        if self.store is None:
+        if self.store is None or time.monotonic() - self.read_at < self.every:
             return False
+        self.read_at = time.monotonic()
         try:
             return bool(self.store.exists(self.key))
         except redis.RedisError as error:
