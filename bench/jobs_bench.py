@@ -89,7 +89,10 @@ def peak_rss_mb(worker: subprocess.Popen[bytes]) -> float:
 
 
 def stop(worker: subprocess.Popen[bytes]) -> None:
-    os.killpg(worker.pid, 15)
+    """A warm shutdown, as a deploy's: SIGTERM to the worker's main process,
+    which lets its pool processes end their tasks (SIGTERM to the whole
+    group killed them under a task, and Celery logged a lost worker)."""
+    os.kill(worker.pid, 15)
     try:
         worker.wait(timeout=30)
     except subprocess.TimeoutExpired:
