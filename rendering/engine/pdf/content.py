@@ -11,12 +11,12 @@ from itertools import accumulate
 import numpy
 from PIL import Image
 
+from rendering.engine.outputs import PNG_SIGNATURE
 from rendering.engine.pdf.font import NORMAL, advance
 from rendering.engine.pdf.model import PdfLine, PdfPage
 from rendering.engine.pdf.order import Placement
 
 POINTS_PER_PIXEL = 72 / 96  # pages at 96 dpi: a 1080-pixel slide is 810 points wide
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 GREY, RGB = 0, 2
 # A glyph must be wider than this share of its font size or poppler takes
 # it for a duplicate of the one before (see `font.NARROW`); a line packed
