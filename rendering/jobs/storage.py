@@ -2,14 +2,17 @@
 room), zipped, named, and removed when the job no longer needs them."""
 
 import contextlib
+import dataclasses
 import os
 import re
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Iterator
+from typing import IO
 
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 
 from rendering.jobs.outcomes import CONNECTION_ERRORS, NO_ROOM, StorageFull
@@ -29,8 +32,7 @@ def save_file(name: str, content: File) -> str:
     then overwrote the other's result and, ending second, deleted it: the
     job succeeded without a file (4 of 16 on a 200 ms, 5 % loss link,
     bench/crosshost_drill.py). Owners see `result_name`, never this one."""
-    root, extension = os.path.splitext(name)
-    name = default_storage.get_available_name(default_storage.get_alternative_name(root, extension))
+    name = free_name(name)
     try:
         return default_storage.save(name, content)
     except OSError as error:
@@ -39,6 +41,50 @@ def save_file(name: str, content: File) -> str:
         with contextlib.suppress(OSError):
             default_storage.delete(name)
         raise StorageFull(name) from error
+
+
+def free_name(name: str) -> str:
+    root, extension = os.path.splitext(name)
+    return default_storage.get_available_name(default_storage.get_alternative_name(root, extension))
+
+
+@dataclasses.dataclass
+class Written:
+    file: IO[bytes]
+    name: str = ""  # its name in storage, once written
+
+
+@contextlib.contextmanager
+def stored_file(name: str) -> Iterator[Written]:
+    """A file written into storage under a free name (as `save_file`),
+    its stored name in `name` of what this yields once the body ends. On
+    local storage it is written in place, not copied there from a spool
+    (a bulk export's ZIP: hundreds of MB written once, not twice);
+    elsewhere it is spooled to a temporary file, then uploaded. A body that
+    raises leaves nothing stored; no room raises StorageFull."""
+    if not isinstance(default_storage, FileSystemStorage):  # not on this machine's disk (S3)
+        with tempfile.NamedTemporaryFile(suffix=os.path.splitext(name)[1]) as spool:
+            written = Written(spool)
+            yield written
+            spool.seek(0)
+            written.name = save_file(name, File(spool, name=os.path.basename(name)))
+        return
+    stored = free_name(name)
+    path = default_storage.path(stored)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        with open(path, "xb") as file:
+            written = Written(file)
+            yield written
+        if default_storage.file_permissions_mode is not None:
+            os.chmod(path, default_storage.file_permissions_mode)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.remove(path)
+        if isinstance(error, OSError) and error.errno in NO_ROOM:
+            raise StorageFull(stored) from error
+        raise
+    written.name = stored
 
 
 def stored_as_result(job_id: int, stored: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import psycopg
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import InMemoryStorage, default_storage
 from django.db import OperationalError, close_old_connections, connection, connections, transaction
 from rest_framework.test import APIClient
 
@@ -236,6 +236,32 @@ def test_a_bulk_export_that_fills_the_storage_fails_and_removes_its_parts(alice,
     assert MonthlyUsage.objects.get(user=alice).exports == 0
 
 
+def test_an_export_zip_with_no_room_left_fails_and_leaves_nothing(alice, tiny_storage):
+    # The parts fit; the export's ZIP, written in place as they are
+    # copied into it, runs out of room half way.
+    alice.plan_id = Plan.PRO
+    alice.save()
+    threads = [
+        thread_with_posts(alice, *[f"{n}. {LONG}" for n in range(1, 5)], title=f"Bulk {uuid.uuid4().hex[:4]}")
+        for _ in range(4)
+    ]
+    job = make_job(alice, kind="bulk", threads=[t.pk for t in threads], format="png")
+    jobs.bulk_start(job_id=job.pk)
+    for part in job.parts.order_by("number"):
+        jobs.part_run(part_id=part.pk)
+    parts = sum(path.stat().st_size for path in (tiny_storage / "export-parts").rglob("*.zip"))
+    room = os.statvfs(tiny_storage)
+    (tiny_storage / "filler").write_bytes(b"\0" * (room.f_bavail * room.f_frsize - parts // 2))
+
+    jobs.bulk_assemble(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "no room left to store the export" in job.error
+    assert files_under(tiny_storage) == ["filler"], "parts and the partial export were removed"
+    assert MonthlyUsage.objects.get(user=alice).exports == 0
+
+
 def test_a_connection_lost_while_a_job_ends_is_retried_and_leaves_one_file(alice):
     """The connection dies inside the transaction that ends the job (while a
     job_finished listener, such as the webhooks', works): nothing of that
@@ -292,9 +318,10 @@ def run_in_process(job: Job) -> None:
     jobs.bulk_assemble(job_id=job.pk)
 
 
-class SlowLinkStorage(FileSystemStorage):
-    """Storage behind a slow link: storing an export takes `seconds`, and
-    while it does, whether the job's lease ever looked abandoned is noted."""
+class SlowLinkStorage(InMemoryStorage):
+    """Storage behind a slow link, not on the worker's disk (as S3): storing
+    an export takes `seconds`, and while it does, whether the job's lease
+    ever looked abandoned is noted."""
 
     seconds = 2.5
     lease_went_stale: ClassVar[list[bool]] = []
@@ -310,7 +337,7 @@ class SlowLinkStorage(FileSystemStorage):
 
 
 @pytest.mark.parametrize("kind", ["single", "bulk"])
-def test_an_upload_longer_than_the_stale_time_keeps_its_lease(alice, settings, tmp_path, kind):
+def test_an_upload_longer_than_the_stale_time_keeps_its_lease(alice, settings, kind):
     # Found by the cross-host drill: a bulk ZIP uploading over a slow link
     # for longer than JOB_STALE_AFTER was taken over, again and again.
     settings.JOB_STALE_AFTER = 1.0  # twice a render's beat (BEAT_EVERY)
@@ -319,7 +346,6 @@ def test_an_upload_longer_than_the_stale_time_keeps_its_lease(alice, settings, t
         **settings.STORAGES,
         "default": {
             "BACKEND": f"{__name__}.SlowLinkStorage",
-            "OPTIONS": {"location": str(tmp_path / "slow")},
         },
     }
     SlowLinkStorage.lease_went_stale = []

@@ -9,6 +9,8 @@ import json
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,6 +20,7 @@ from rendering.jobs.bulk import SPREAD, split
 from rendering.models import Job, JobPart
 from tests.factories import thread_with_posts
 from tests.rendering.test_jobs_api import create, download, run
+from tests.rendering.test_zipjoin import zip_bytes
 
 
 @given(
@@ -122,3 +125,40 @@ def test_a_thread_gone_from_a_shared_part_is_named_in_the_failure(as_alice, pro_
     job = Job.objects.get(pk=job_id)
     assert job.status == "failed"
     assert job.error == f"thread {gone} was deleted after the export was made."
+
+
+@pytest.mark.django_db
+def test_a_part_stored_before_files_had_folders_is_assembled_under_their_folders(as_alice, pro_alice):
+    # A deploy during a bulk export: a part rendered by the release before
+    # parts held several threads has its files under their bare names, and
+    # its index [file, alt] pairs (migration 0008 put them under the folder).
+    threads = [thread_with_posts(pro_alice, f"Only post of {n}.", title=f"Old {n}") for n in range(3)]
+    job_id = create(
+        as_alice, {"kind": "bulk", "threads": [t.pk for t in threads], "kinds": ["cards"], "format": "png"}
+    ).json()["id"]
+    jobs.bulk_start(job_id=job_id)
+    for part in JobPart.objects.filter(job_id=job_id):
+        jobs.part_run(part_id=part.pk)
+    old = JobPart.objects.filter(job_id=job_id).order_by("number")[1]
+    [thread] = old.index
+    with default_storage.open(old.file.name) as stored, zipfile.ZipFile(stored) as source:
+        files = {name.split("/", 1)[1]: source.read(name) for name in source.namelist()}
+    default_storage.delete(old.file.name)
+    old.file = default_storage.save(f"export-parts/{job_id}/002.zip", ContentFile(zip_bytes(files)))
+    old.index = [{**thread, "files": [[item["file"], item["alt"]] for item in thread["files"]]}]
+    old.save()
+
+    jobs.bulk_assemble(job_id=job_id)
+
+    job = Job.objects.get(pk=job_id)
+    assert job.status == "succeeded", job.error
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download(as_alice, job_id).streaming_content)))
+    assert archive.testzip() is None
+    folder = thread["folder"]
+    assert [name for name in archive.namelist() if name.startswith("002-")] == [
+        f"{folder}/{name}" for name in files
+    ]
+    assert all(archive.read(f"{folder}/{name}") == content for name, content in files.items())
+    index = json.loads(archive.read("index.json"))["threads"][1]
+    assert [file["file"] for file in index["files"]] == [f"{folder}/{name}" for name in files]
+    assert all(file["alt"] for file in index["files"])
