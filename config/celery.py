@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -46,3 +46,18 @@ def asynchronous_commits(sender: object, connection: Any, **_: object) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO OFF")
+
+
+@task_prerun.connect
+@task_postrun.connect
+def database_connections_as_between_requests(task: Any = None, **_: object) -> None:
+    """A task's database connection is kept for the next (CELERY_DB_REUSE_MAX
+    stops Celery closing it), as a web process keeps one between requests:
+    closed here past CONN_MAX_AGE or when an error left it unusable, and
+    otherwise checked before its next use (CONN_HEALTH_CHECKS), so a task
+    after a database restart or a partition gets a new one. Not for a task
+    run eagerly: the caller's connection, maybe in its transaction."""
+    from django.db import close_old_connections
+
+    if task is None or not getattr(task.request, "is_eager", False):
+        close_old_connections()

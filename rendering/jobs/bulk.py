@@ -9,6 +9,7 @@ import re
 import uuid
 import zipfile
 from collections.abc import Iterator
+from functools import partial
 from typing import IO, Any
 
 from django.conf import settings
@@ -37,10 +38,10 @@ from rendering.jobs.single import exported_threads, render_thread
 from rendering.jobs.storage import (
     ZIP_TIME,
     SpooledZip,
+    add_to_zip,
     remove_part_files,
     remove_strays,
     safe_name,
-    save_file,
     stored_as_result,
     stored_file,
 )
@@ -132,7 +133,13 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
         release=lambda: release(JobPart, part_id, token),
     )
     index: list[dict[str, Any]] = []
-    with errors, SpooledZip() as packed:
+    path = f"export-parts/{job.pk}/{part.number:03d}.zip"
+    uploading = partial(beating, lambda: part_beat(part_id, token, job.pk))
+    with (
+        errors,
+        stored_file(path, uploading=uploading) as written,
+        zipfile.ZipFile(written.file, "w", zipfile.ZIP_STORED) as packed,
+    ):
         brand = brand_files(user=job.owner, style=job.style)
         threads = exported_threads(job, part.thread_ids)
         for place, thread in enumerate(threads, start=part.number):
@@ -142,16 +149,14 @@ def part_run(*, part_id: int, redelivered: bool = False) -> None:
             for kind in job.kinds:  # each kind's files into the ZIP before the next is rendered
                 files = render_thread(job, thread, kind, lambda *_: checkpoint(), brand=brand)
                 for number, file in enumerate(files, start=1):
-                    packed.add(f"{folder}/{file.name}", file.content)
+                    add_to_zip(packed, f"{folder}/{file.name}", file.content)
                     entries.append(renderer.page_entry(file.name, number, file))
                 del files
             index.append({"thread": thread.pk, "folder": folder, "files": entries})
         rendering.clear()
-        name = f"{part.number:03d}.zip"
-        with beating(lambda: part_beat(part_id, token, job.pk)):
-            stored = save_file(f"export-parts/{job.pk}/{name}", packed.file(name))
     if errors.caught:
         return
+    stored = written.name
     done = JobPart.objects.filter(pk=part_id, run_token=token, status=JobPart.Status.RUNNING).update(
         status=JobPart.Status.SUCCEEDED, file=stored, index=index, heartbeat=timezone.now()
     )
@@ -234,9 +239,9 @@ def bulk_assemble(*, job_id: int) -> None:
         # Cancelled: its parts were removed while this copied them.
         still_mine=Job.objects.filter(pk=job_id, run_token=token, status=Job.Status.RUNNING).exists,
     )
+    uploading = partial(beating, lambda: beat(Job, job.pk, token))
     with errors:
-        # The beating covers an upload after the last file (S3's), with no checkpoint.
-        with beating(lambda: beat(Job, job.pk, token)), stored_file(f"exports/{job.pk}/{name}") as written:
+        with stored_file(f"exports/{job.pk}/{name}", uploading=uploading) as written:
             size = write_bulk_zip(job, parts, token, written.file)
         stored = written.name
         finished = finish_job(

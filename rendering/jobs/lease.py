@@ -47,7 +47,7 @@ from accounts.services import refund_exports
 from config.redis_client import redis_client
 from rendering.jobs.dispatch import dispatch
 from rendering.jobs.outcomes import CONNECTION_ERRORS, Stopped, given_up, too_many_attempts
-from rendering.jobs.storage import remove_part_files, remove_source
+from rendering.jobs.storage import remove_part_files, remove_source, remove_strays
 from rendering.models import Job, JobPart
 from rendering.signals import job_finished
 
@@ -223,6 +223,7 @@ def finish_job(job: Job, token: uuid.UUID | None, status: str, **changes: Any) -
             announce_finished(job)
     if ended and status != Job.Status.SUCCEEDED:
         remove_part_files(job.pk)
+        remove_strays(job.pk)  # no result: whatever a run left
     if ended and job.kind == Job.Kind.ARCHIVE_IMPORT:
         transaction.on_commit(lambda: remove_source(job.pk))
     elif ended:

@@ -29,7 +29,7 @@ from rendering.jobs.dispatch import (
 )
 from rendering.jobs.lease import cancel_flag_key, fail_job, finish_job, stale_before
 from rendering.jobs.outcomes import given_up, too_many_attempts
-from rendering.jobs.storage import remove_part_files, remove_source
+from rendering.jobs.storage import remove_part_files, remove_source, remove_strays
 from rendering.models import Job, JobPart
 
 logger = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ def jobs_clean_up() -> int:
             default_storage.delete(str(job.result.name))
         remove_source(job.pk)
         remove_part_files(job.pk)
+        remove_strays(job.pk)
         job.delete()
         count += 1
     return count

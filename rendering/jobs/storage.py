@@ -8,7 +8,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from django.core.files import File
@@ -55,19 +55,25 @@ class Written:
 
 
 @contextlib.contextmanager
-def stored_file(name: str) -> Iterator[Written]:
+def stored_file(
+    name: str, *, uploading: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext
+) -> Iterator[Written]:
     """A file written into storage under a free name (as `save_file`),
     its stored name in `name` of what this yields once the body ends. On
     local storage it is written in place, not copied there from a spool
     (a bulk export's ZIP: hundreds of MB written once, not twice);
-    elsewhere it is spooled to a temporary file, then uploaded. A body that
-    raises leaves nothing stored; no room raises StorageFull."""
+    elsewhere it is spooled to a temporary file, then uploaded within
+    `uploading()` (a heartbeat). A body that raises leaves nothing stored;
+    no room raises StorageFull. A process killed while writing in place
+    leaves its file: the job's end removes its folders (`remove_part_files`,
+    `remove_strays`)."""
     if not isinstance(default_storage, FileSystemStorage):  # not on this machine's disk (S3)
         with tempfile.NamedTemporaryFile(suffix=os.path.splitext(name)[1]) as spool:
             written = Written(spool)
             yield written
             spool.seek(0)
-            written.name = save_file(name, File(spool, name=os.path.basename(name)))
+            with uploading():
+                written.name = save_file(name, File(spool, name=os.path.basename(name)))
         return
     stored = free_name(name)
     path = default_storage.path(stored)
@@ -116,12 +122,16 @@ class SpooledZip:
         self.spool.close()
 
     def add(self, name: str, content: bytes) -> None:
-        self.archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), content)
+        add_to_zip(self.archive, name, content)
 
     def file(self, name: str) -> File:
         self.archive.close()
         self.spool.seek(0)
         return File(self.spool, name=name)
+
+
+def add_to_zip(archive: zipfile.ZipFile, name: str, content: bytes) -> None:
+    archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), content)
 
 
 def safe_name(text: str, limit: int = 60) -> str:
@@ -136,23 +146,28 @@ def safe_name(text: str, limit: int = 60) -> str:
 
 
 def remove_part_files(job_id: int) -> None:
-    for part in JobPart.objects.filter(job_id=job_id).exclude(file=""):
-        default_storage.delete(str(part.file.name))
-    JobPart.objects.filter(job_id=job_id).update(file="")
+    """Every file of the job's parts, with any a run left that no row names
+    (killed while writing its part in place, or before its row said so)."""
+    remove_folder(f"export-parts/{job_id}")
+    JobPart.objects.filter(job_id=job_id).exclude(file="").update(file="")
 
 
-def remove_strays(job_id: int, result: str) -> None:
-    """Once a job has its result, any other file in its folder is a run's
-    left behind: a run killed between storing its file and ending (Celery
-    cancels the tasks of a worker that lost its broker), whose file no row
-    names. No run of the job can store another after it ended."""
-    folder = f"exports/{job_id}"
+def remove_strays(job_id: int, result: str = "") -> None:
+    """Once a job has ended, any file in its folder but its `result` is a
+    run's left behind: a run killed between storing its file and ending
+    (Celery cancels the tasks of a worker that lost its broker), or while
+    writing it in place; no row names it. No run of the job can store
+    another after it ended."""
+    remove_folder(f"exports/{job_id}", keep=result)
+
+
+def remove_folder(folder: str, *, keep: str = "") -> None:
     try:
         _, names = default_storage.listdir(folder)
     except FileNotFoundError:
         return
     for name in names:
-        if f"{folder}/{name}" != result:
+        if f"{folder}/{name}" != keep:
             default_storage.delete(f"{folder}/{name}")
 
 

@@ -160,9 +160,9 @@ def started_order(ids: list[int]) -> list[int]:
     return list(Job.objects.filter(pk__in=ids).order_by("started", "pk").values_list("pk", flat=True))
 
 
-def long_threads(user: User, count: int, title: str) -> list[int]:
+def long_threads(user: User, count: int, title: str, posts: int = 6) -> list[int]:
     text = "A post long enough to take several lines of the card, drawn again and again. " * 4
-    return [thread_with_posts(user, *[text] * 6, title=f"{title} {n}").pk for n in range(count)]
+    return [thread_with_posts(user, *[text] * posts, title=f"{title} {n}").pk for n in range(count)]
 
 
 @BOTH_BROKERS
@@ -195,9 +195,11 @@ def test_one_free_users_backlog_does_not_hold_back_another_free_users_export(
     settings.JOB_MESSAGES_PER_USER = 2
     cluster(JOB_MESSAGES_PER_USER="2")
     bobs_thread = long_threads(bob, 1, "Bob's")
+    # Each of a quarter second or more: most of them still wait when Bob's
+    # is made (carousels of 8 slides took 50 ms: the backlog was half done).
     backlog = [
         make_job(runs_many, kind="carousel", threads=[thread_id], format="png")
-        for thread_id in long_threads(runs_many, 10, "Backlog")
+        for thread_id in long_threads(runs_many, 10, "Backlog", posts=40)
     ]
     wait_for(lambda: Job.objects.filter(pk__in=[job.pk for job in backlog], status="running").exists())
     bobs = make_job(bob, kind="carousel", threads=bobs_thread, format="png")

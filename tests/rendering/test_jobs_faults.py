@@ -62,6 +62,38 @@ def test_a_task_whose_database_connection_is_killed_is_retried_and_succeeds(clus
     assert MonthlyUsage.objects.get(user=alice).exports == 1
 
 
+def test_a_worker_keeps_its_connection_between_tasks_and_replaces_one_killed(cluster, alice):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    thread = thread_with_posts(alice, "1. A short post.", title="Between tasks")
+    worker = cluster()
+    first = make_job(alice, kind="cards", threads=[thread.pk], format="png")
+    wait_for(all_finished([first.pk]), what="the first job")
+    before = other_backends()
+    second = make_job(alice, kind="cards", threads=[thread.pk], format="png")
+    wait_for(all_finished([second.pk]), what="the second job")
+    assert before & other_backends(), "a connection outlived its task: no new connection a task"
+
+    assert kill_other_connections() >= 1  # a database restart between two tasks
+    third = make_job(alice, kind="cards", threads=[thread.pk], format="png")
+    wait_for(all_finished([third.pk]), timeout=30, what="the job after the restart")
+
+    third.refresh_from_db()
+    assert third.status == "succeeded", third.error
+    assert third.attempts == 1
+    assert "OperationalError" not in worker.log.read_text(), (
+        "each task checked its connection before using it"
+    )
+
+
+def other_backends() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
 def test_an_api_read_whose_connection_was_killed_is_answered_on_a_new_connection(alice):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
@@ -375,3 +407,19 @@ def test_a_file_left_by_a_killed_run_is_removed_when_its_job_ends(alice, setting
     assert job.status == "succeeded", job.error
     _, names = default_storage.listdir(f"exports/{job.pk}")
     assert [f"exports/{job.pk}/{name}" for name in names] == [job.result.name]
+
+
+def test_files_runs_left_half_written_are_removed_when_an_export_is_cancelled(alice, settings):
+    # Parts and the bulk ZIP are written in place: a run killed while
+    # writing leaves a partial file that no row names.
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"test-faults-{uuid.uuid4().hex[:10]}"  # read by no worker
+    job = pro_export(alice, "bulk")
+    jobs.bulk_start(job_id=job.pk)
+    for folder in ("export-parts", "exports"):
+        default_storage.save(f"{folder}/{job.pk}/001_abc1234.zip", ContentFile(b"PK\x03\x04 cut short"))
+
+    jobs.job_cancel(job=job)
+
+    assert all(
+        default_storage.listdir(f"{folder}/{job.pk}")[1] == [] for folder in ("export-parts", "exports")
+    )
