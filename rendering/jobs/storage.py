@@ -62,13 +62,14 @@ def stored_file(
     its stored name in `name` of what this yields once the body ends. On
     local storage it is written in place, not copied there from a spool
     (a bulk export's ZIP: hundreds of MB written once, not twice);
-    elsewhere it is spooled to a temporary file, then uploaded within
+    elsewhere it is spooled (in memory up to SPOOL_BYTES, then in a
+    temporary file), then uploaded within
     `uploading()` (a heartbeat). A body that raises leaves nothing stored;
     no room raises StorageFull. A process killed while writing in place
     leaves its file: the job's end removes its folders (`remove_part_files`,
     `remove_strays`)."""
     if not isinstance(default_storage, FileSystemStorage):  # not on this machine's disk (S3)
-        with tempfile.NamedTemporaryFile(suffix=os.path.splitext(name)[1]) as spool:
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
             written = Written(spool)
             yield written
             spool.seek(0)
