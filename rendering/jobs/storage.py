@@ -79,19 +79,29 @@ def stored_file(
     stored = free_name(name)
     path = default_storage.path(stored)
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    with full_as_storage_full(stored):
+        file = open(path, "xb")  # noqa: SIM115 (closed below; "x": never another run's file)
     try:
-        with open(path, "xb") as file:
+        with full_as_storage_full(stored), file:
             written = Written(file)
             yield written
         if default_storage.file_permissions_mode is not None:
             os.chmod(path, default_storage.file_permissions_mode)
-    except BaseException as error:
+    except BaseException:
         with contextlib.suppress(OSError):
             os.remove(path)
-        if isinstance(error, OSError) and error.errno in NO_ROOM:
-            raise StorageFull(stored) from error
         raise
     written.name = stored
+
+
+@contextlib.contextmanager
+def full_as_storage_full(name: str) -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        if error.errno in NO_ROOM:
+            raise StorageFull(name) from error
+        raise
 
 
 def stored_as_result(job_id: int, stored: str) -> bool:

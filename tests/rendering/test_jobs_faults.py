@@ -423,3 +423,14 @@ def test_files_runs_left_half_written_are_removed_when_an_export_is_cancelled(al
     assert all(
         default_storage.listdir(f"{folder}/{job.pk}")[1] == [] for folder in ("export-parts", "exports")
     )
+
+
+def test_a_file_written_in_place_never_replaces_another_runs(monkeypatch):
+    theirs = default_storage.save("exports/1/result_abc1234.zip", ContentFile(b"another run's"))
+    monkeypatch.setattr(jobs.storage, "free_name", lambda _: theirs)  # both runs drew the same name
+
+    with pytest.raises(FileExistsError), jobs.storage.stored_file("exports/1/result.zip") as written:
+        written.file.write(b"mine")
+
+    with default_storage.open(theirs) as stored:
+        assert stored.read() == b"another run's"
