@@ -247,51 +247,51 @@ def test_an_export_that_fills_the_storage_fails_with_a_reason_and_leaves_nothing
 
 
 def test_a_bulk_export_that_fills_the_storage_fails_and_removes_its_parts(alice, tiny_storage):
-    alice.plan_id = Plan.PRO
-    alice.save()
-    threads = [
-        thread_with_posts(alice, *[f"{n}. {LONG}" for n in range(1, 9)], title=f"Bulk {uuid.uuid4().hex[:4]}")
-        for _ in range(4)
-    ]
     (tiny_storage / "filler").write_bytes(b"\0" * (8192 * 1024 - 160 * 1024))
-    job = make_job(alice, kind="bulk", threads=[t.pk for t in threads], format="png")
+    job = bulk_of_four(alice, posts=8)
 
     jobs.bulk_start(job_id=job.pk)  # sends the parts to a queue no worker reads; run them here
-    for part in job.parts.order_by("number"):
-        jobs.part_run(part_id=part.pk)
+    run_parts(job)
     jobs.bulk_assemble(job_id=job.pk)
 
-    job.refresh_from_db()
-    assert job.status == "failed"
-    assert "no room left to store the export" in job.error
-    assert files_under(tiny_storage) == ["filler"], "parts and the partial export were removed"
-    assert MonthlyUsage.objects.get(user=alice).exports == 0
+    assert_failed_for_room_leaving_nothing(job, tiny_storage)
 
 
 def test_an_export_zip_with_no_room_left_fails_and_leaves_nothing(alice, tiny_storage):
     # The parts fit; the export's ZIP, written in place as they are
     # copied into it, runs out of room half way.
-    alice.plan_id = Plan.PRO
-    alice.save()
-    threads = [
-        thread_with_posts(alice, *[f"{n}. {LONG}" for n in range(1, 5)], title=f"Bulk {uuid.uuid4().hex[:4]}")
-        for _ in range(4)
-    ]
-    job = make_job(alice, kind="bulk", threads=[t.pk for t in threads], format="png")
+    job = bulk_of_four(alice, posts=4)
     jobs.bulk_start(job_id=job.pk)
-    for part in job.parts.order_by("number"):
-        jobs.part_run(part_id=part.pk)
+    run_parts(job)
     parts = sum(path.stat().st_size for path in (tiny_storage / "export-parts").rglob("*.zip"))
     room = os.statvfs(tiny_storage)
     (tiny_storage / "filler").write_bytes(b"\0" * (room.f_bavail * room.f_frsize - parts // 2))
 
     jobs.bulk_assemble(job_id=job.pk)
 
+    assert_failed_for_room_leaving_nothing(job, tiny_storage)
+
+
+def bulk_of_four(user, posts: int) -> Job:
+    """A Pro user's bulk export of four threads of `posts` long posts."""
+    user.plan_id = Plan.PRO
+    user.save()
+    text = [f"{n}. {LONG}" for n in range(1, posts + 1)]
+    threads = [thread_with_posts(user, *text, title=f"Bulk {uuid.uuid4().hex[:4]}") for _ in range(4)]
+    return make_job(user, kind="bulk", threads=[t.pk for t in threads], format="png")
+
+
+def run_parts(job: Job) -> None:
+    for part in job.parts.order_by("number"):
+        jobs.part_run(part_id=part.pk)
+
+
+def assert_failed_for_room_leaving_nothing(job: Job, storage: Path) -> None:
     job.refresh_from_db()
     assert job.status == "failed"
     assert "no room left to store the export" in job.error
-    assert files_under(tiny_storage) == ["filler"], "parts and the partial export were removed"
-    assert MonthlyUsage.objects.get(user=alice).exports == 0
+    assert files_under(storage) == ["filler"], "parts and the partial export were removed"
+    assert MonthlyUsage.objects.get(user=job.owner).exports == 0
 
 
 def test_a_connection_lost_while_a_job_ends_is_retried_and_leaves_one_file(alice):
