@@ -276,9 +276,7 @@ def write_bulk_zip(job: Job, parts: list[JobPart], token: uuid.UUID, target: IO[
         files = [folder_entries(thread) for thread in part.index]
         names = [entry["file"] for entries in files for entry in entries]
         with default_storage.open(str(part.file.name)) as packed:
-            if part_names(packed) == names:
-                joined.add_zip(packed, checkpoint)
-            else:
+            if not joined.add_zip(packed, checkpoint, names=names):
                 with renamed(packed, names) as copy:
                     joined.add_zip(copy, checkpoint)
         for thread, entries in zip(part.index, files, strict=True):
@@ -299,11 +297,6 @@ def folder_entries(thread: dict[str, Any]) -> list[dict[str, Any]]:
     """A thread's lines of a part's index, each file named in its folder."""
     entries = [part_index_entry(item) for item in thread["files"]]
     return [{**entry, "file": f"{thread['folder']}/{entry['file']}"} for entry in entries]
-
-
-def part_names(packed: IO[bytes]) -> list[str]:
-    with zipfile.ZipFile(packed) as source:
-        return source.namelist()
 
 
 @contextlib.contextmanager

@@ -34,19 +34,24 @@ class ZipJoin:
         self.target = target
         self.members: list[zipfile.ZipInfo] = []
 
-    def add_zip(self, source: IO[bytes], between: Callable[[], None] = lambda: None) -> list[zipfile.ZipInfo]:
+    def add_zip(
+        self, source: IO[bytes], between: Callable[[], None] = lambda: None, names: list[str] | None = None
+    ) -> bool:
         """Append the entries of the ZIP `source` (seekable), calling
-        `between` before each step of the copy; returns them, at their
-        offsets in the joined ZIP."""
+        `between` before each step of the copy; unless its files are not
+        named `names` (when given): then nothing is copied, and False
+        returned."""
         with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
             length = archive.start_dir  # its entries end where its directory starts
+        if names is not None and [member.filename for member in members] != names:
+            return False
         start = self.target.tell()
         copy_bytes(source, self.target, length, between)
         for member in members:
             member.header_offset += start
         self.members += members
-        return members
+        return True
 
     def close(self, extra: list[tuple[zipfile.ZipInfo, bytes]]) -> int:
         with zipfile.ZipFile(self.target, "w", zipfile.ZIP_STORED) as archive:
