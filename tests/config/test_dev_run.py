@@ -33,6 +33,13 @@ class Terminal:
     def __init__(self, command: list[str], env: dict[str, str]) -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the command
+            # With signals as a person's shell leaves them: a signal ignored
+            # or blocked when bash starts cannot be trapped, and this test
+            # process may hold SIGINT so (after another test), which left
+            # Ctrl+C unheard in CI once.
+            for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(number, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
             os.chdir(ROOT)
             os.execvpe(command[0], command, env)  # noqa: S606 (our own script)
         self.output = bytearray()
