@@ -16,11 +16,15 @@ from hypothesis import strategies as st
 
 from accounts.models import Plan
 from rendering import jobs
-from rendering.jobs.bulk import SPREAD, split
+from rendering.jobs.bulk import SPREAD, TAIL, split
 from rendering.models import Job, JobPart
 from tests.factories import thread_with_posts
 from tests.rendering.test_jobs_api import create, download, run
 from tests.rendering.test_zipjoin import zip_bytes
+
+
+def slides_of(held, thread_ids, slides):
+    return sum(slides[thread_ids.index(thread_id)] for thread_id in held)
 
 
 @given(
@@ -35,14 +39,28 @@ def test_parts_hold_every_thread_once_in_order(slides, part_slides):
     assert [thread_id for _, held in runs for thread_id in held] == thread_ids
     assert [number for number, _ in runs] == [thread_ids.index(held[0]) + 1 for _, held in runs]
     most = max(1, len(thread_ids) // SPREAD)
-    for (_, held), (following, _) in itertools.pairwise(runs):
-        size = sum(slides[thread_ids.index(thread_id)] for thread_id in held)
-        assert len(held) == most or size + slides[following - 1] > part_slides, "a part closes when full"
+    tail = min(len(TAIL), len(runs))
+    for (_, held), (following, _) in itertools.pairwise(runs[:-tail]):
+        full = slides_of(held, thread_ids, slides) + slides[following - 1] > part_slides
+        assert len(held) == most or full, "a part closes when full"
+    for (_, held), share in zip(runs[-tail:], TAIL[tail - 1 :: -1], strict=True):
+        assert len(held) == 1 or (
+            slides_of(held, thread_ids, slides) <= part_slides // share and len(held) <= most // share
+        ), "the last parts are a half and two quarters of a full one"
     for _, held in runs:
-        size = sum(slides[thread_ids.index(thread_id)] for thread_id in held)
+        size = slides_of(held, thread_ids, slides)
         assert size <= part_slides or len(held) == 1, "only a thread longer than a part has it alone"
         assert len(held) <= most
     assert len(runs) >= min(SPREAD, len(thread_ids)), "a small export still spreads over the workers"
+
+
+def test_the_last_parts_are_smaller_so_that_the_workers_end_together():
+    thread_ids = list(range(1, 101))
+
+    runs = split(thread_ids, [10] * 100, 40)
+
+    assert [len(held) for _, held in runs] == [4] * 24 + [2, 1, 1]
+    assert runs[-3:] == [(97, [97, 98]), (99, [99]), (100, [100])]
 
 
 def test_short_threads_share_a_part_and_a_long_one_has_its_own():
@@ -58,9 +76,10 @@ def test_short_threads_share_a_part_and_a_long_one_has_its_own():
         (12, [12, 13]),
         (14, [14, 15]),
         (16, [16, 17]),
-        (18, [18, 19]),
+        (18, [18]),
+        (19, [19]),
         (20, [20]),
-    ], "20 threads: two a part at most, so that they spread over the workers"
+    ], "20 threads: two a part at most, so that they spread over the workers; the last three alone"
     assert split(thread_ids * 3, slides * 3, 12)[:5] == [
         (1, [1, 2, 3]),
         (4, [4, 5, 6]),
@@ -94,7 +113,7 @@ def test_a_bulk_export_of_short_threads_has_fewer_parts_and_the_same_zip(as_alic
     assert job.status == "succeeded", job.error
     assert (job.done, job.total) == (24, 24), "progress counts threads, not parts"
     parts = list(JobPart.objects.filter(job=job).order_by("number"))
-    assert [part.number for part in parts] == [1, 4, 7, 10, 13, 16, 19, 22]
+    assert [part.number for part in parts] == [1, 4, 7, 10, 13, 16, 19, 22, 23, 24]
     assert [thread_id for part in parts for thread_id in part.thread_ids] == chosen
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download(as_alice, job_id).streaming_content)))
     index = json.loads(archive.read("index.json"))["threads"]
