@@ -99,8 +99,8 @@ def split(thread_ids: list[int], slides: list[int], part_slides: int) -> list[tu
 
     The last runs are a half and two quarters of a full one (`TAIL`): with
     parts all alike, a worker that took the last one worked on alone for
-    a whole part (two workers and 25 parts: 0.2 s of a 3 s export), where
-    now the others are idle for a quarter part at most."""
+    a whole part (two workers and 25 parts: 0.2 s of a 3.5 s export);
+    now, of two workers, the first to end waits a quarter part at most."""
     most = max(1, len(thread_ids) // SPREAD)
     sizes = list(zip(thread_ids, slides, strict=True))
     tail: list[list[tuple[int, int]]] = []
