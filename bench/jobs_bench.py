@@ -41,6 +41,8 @@ parser.add_argument(
     help="bulk exports on 1 and on 2 processes, alternated: a machine's speed drifts over minutes",
 )
 options = parser.parse_args()
+if options.runs < 1:
+    parser.error("--runs: at least 1")
 MEDIA = tempfile.mkdtemp(prefix="jobs-bench-")
 QUEUE = f"bench-{uuid.uuid4().hex[:8]}"
 os.environ.update(
