@@ -57,8 +57,9 @@ def plan_of(user: User) -> str:
     return str(User.objects.get(pk=user.pk).plan_id)
 
 
-def upgraded(api, user: User) -> None:
-    assert delivered(api, "checkout.session.completed", checkout_session(user.pk)) == "checkout completed"
+def upgraded(api, user: User, **options) -> None:
+    outcome = delivered(api, "checkout.session.completed", checkout_session(user.pk), **options)
+    assert outcome == "checkout completed"
 
 
 def test_a_signed_checkout_makes_its_user_pro(api, alice):
@@ -195,8 +196,12 @@ def test_a_subscription_ended_at_its_periods_end_returns_its_user_to_free(api, a
 
 def test_a_failed_payment_gives_a_grace_period_then_recovers(api, alice):
     now = time.time()
-    upgraded(api, alice)
-    delivered(api, "customer.subscription.updated", subscription("active", period_end=now + DAY))
+    # Stripe's times are whole seconds: the payment (the checkout) made a
+    # minute before the failure, not maybe in the failure's second.
+    upgraded(api, alice, created=now - 60)
+    delivered(
+        api, "customer.subscription.updated", subscription("active", period_end=now + DAY), created=now - 60
+    )
 
     failed = delivered(api, "invoice.payment_failed", invoice(), created=now + 1)
     delivered(
