@@ -66,7 +66,7 @@ def make_threads(user: User, count: int) -> list[int]:
 def bulk_export(user: User, thread_ids: list[int]) -> tuple[Job, float]:
     """One bulk export of the threads as PNG carousels, waited for: the
     finished job and its wall time, from its creation to its end by its
-    own timestamps (not by the poll, which adds up to 50 ms). The machine's
+    own timestamps (not by the poll, which is 0.2 s apart). The machine's
     dirty pages are written first, so that the writeback of what ran
     before (the threads made, an earlier export) does not fall inside."""
     os.sync()
